@@ -1,0 +1,3 @@
+from fangkong.cli import main
+
+main()

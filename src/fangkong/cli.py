@@ -1,0 +1,88 @@
+"""`fangkong …` and `python -m fangkong …`: every domain adds its commands here.
+
+Bad input prints one line on stderr and exits 2; a traceback shows only with FANGKONG_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+import typer
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+
+from fangkong.core.cli import db_app, ensure_demo_admin, init_command, user_app
+from fangkong.core.errors import DomainError
+from fangkong.demo.cli import demo_command
+
+app = typer.Typer(
+    name="fangkong",
+    help="Fangkong (防控): epidemic prevention and control operations platform.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("init")(init_command)
+app.command("demo")(demo_command)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+
+@app.command("serve")
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host"),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+) -> None:
+    """Serve the web UI and the API."""
+    import uvicorn
+
+    from fangkong.app import create_app
+
+    application = create_app()
+    hint = ensure_demo_admin()
+    typer.echo(f"Fangkong serving on http://{host}:{port}")
+    if hint:
+        typer.echo(hint)
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+def _settings_message(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    field = "FANGKONG_" + str(first["loc"][0]).upper() if first.get("loc") else "settings"
+    return f"{field}: {first['msg'].removeprefix('Value error, ')}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        code = app(args=argv, standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted", 1)
+    except click.exceptions.ClickException as exc:
+        _fail(exc.format_message(), 2)
+    except DomainError as exc:
+        _fail(exc.message, 2)
+    except ValidationError as exc:
+        _fail(_settings_message(exc), 2)
+    except SQLAlchemyError as exc:
+        _debug_traceback()
+        _fail(f"database error: {str(exc.orig if getattr(exc, 'orig', None) else exc).splitlines()[0]}", 2)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except Exception as exc:  # noqa: BLE001 - the CLI never shows a traceback unless asked
+        _debug_traceback()
+        _fail(f"unexpected error: {type(exc).__name__}: {exc}", 1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _debug_traceback() -> None:
+    if os.environ.get("FANGKONG_DEBUG") == "1":
+        import traceback
+
+        traceback.print_exc()
+
+
+def _fail(message: str, code: int) -> None:
+    print(f"fangkong: {message}", file=sys.stderr)
+    sys.exit(code)

@@ -1,0 +1,61 @@
+"""One Settings object, read from FANGKONG_* environment variables and var/fangkong.env."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+DEFAULT_ENV_FILE = "var/fangkong.env"
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FANGKONG_", extra="ignore")
+
+    database_url: str = "sqlite:///var/fangkong.db"
+    secret_key: str = ""
+    data_key: str = ""
+    clock: datetime | None = None
+    timezone: str = "Asia/Shanghai"
+    debug: bool = False
+    session_max_age_seconds: int = 8 * 3600
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_usable(cls, value: str) -> str:
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"cannot parse {value!r} as a database URL") from None
+        if url.get_backend_name() not in SUPPORTED_BACKENDS:
+            raise ValueError(
+                f"backend {url.get_backend_name()!r} is not supported; use sqlite:/// or postgresql://"
+            )
+        return value
+
+    @field_validator("clock", mode="before")
+    @classmethod
+    def _empty_clock_is_none(cls, value: object) -> object:
+        return None if value in ("", None) else value
+
+
+def env_file_path() -> Path:
+    return Path(os.environ.get("FANGKONG_ENV_FILE", DEFAULT_ENV_FILE))
+
+
+@lru_cache
+def get_settings() -> Settings:
+    env_file = env_file_path()
+    return Settings(_env_file=env_file if env_file.exists() else None)
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and `fangkong init` change the environment)."""
+    get_settings.cache_clear()

@@ -1,0 +1,25 @@
+"""The only source of "now" and "today": Asia/Shanghai, frozen by FANGKONG_CLOCK."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from fangkong.config import get_settings
+
+
+def zone() -> ZoneInfo:
+    return ZoneInfo(get_settings().timezone)
+
+
+def now() -> datetime:
+    frozen = get_settings().clock
+    if frozen is None:
+        return datetime.now(zone())
+    if frozen.tzinfo is None:
+        return frozen.replace(tzinfo=zone())
+    return frozen.astimezone(zone())
+
+
+def today() -> date:
+    return now().date()

@@ -1,0 +1,75 @@
+"""One error shape for the API: {"error": {"code", "message", "details"}}; pages get an error page."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from fangkong.core.errors import DomainError
+
+log = logging.getLogger("fangkong")
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid_input",
+    429: "too_many_requests",
+}
+
+
+def error_body(code: str, message: str, details=None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details if details is not None else {}}}
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _render(request: Request, status: int, code: str, message: str, details=None):
+    if _wants_html(request):
+        render_error_page = request.app.state.render_error_page
+        return render_error_page(request, status=status, code=code, message=message)
+    return JSONResponse(error_body(code, message, details), status_code=status)
+
+
+def _field_path(location: tuple) -> str:
+    parts = [str(p) for p in location if p not in ("body", "query", "path", "form")]
+    return ".".join(parts) or ".".join(str(p) for p in location)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, exc: DomainError):
+        return _render(request, exc.status, exc.code, exc.message, exc.details)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError):
+        fields = [
+            {"field": _field_path(tuple(err.get("loc", ()))), "reason": err.get("msg", "invalid")}
+            for err in exc.errors()
+        ]
+        message = "; ".join(f"{f['field']}: {f['reason']}" for f in fields) or "malformed request"
+        return _render(request, 422, "invalid_input", message, {"fields": fields})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException):
+        code = HTTP_CODES.get(exc.status_code, "http_error")
+        response = _render(request, exc.status_code, code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _render(request, 500, "internal_error", "an unexpected error occurred; it has been logged")

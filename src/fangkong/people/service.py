@@ -1,0 +1,128 @@
+"""Residents: lookup by ID number through the MAC index, masked views, lists by district."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fangkong.core import clock
+from fangkong.core.errors import DomainError, NotFound
+from fangkong.core.pagination import PageRequest
+from fangkong.core.pii import get_cipher, mask_id_number, mask_phone, normalize_phone, parse_id_number
+from fangkong.people.models import Resident
+from fangkong.places import service as places_service
+from fangkong.places.models import Community, District
+
+
+def find_by_id_number(session: Session, id_number: str) -> Resident | None:
+    """Exact lookup; a malformed number is refused with its reason before any query."""
+    facts = parse_id_number(id_number)
+    mac = get_cipher().lookup_mac(facts.id_number)
+    return session.scalar(select(Resident).where(Resident.id_number_mac == mac))
+
+
+def add_resident(
+    session: Session,
+    *,
+    name: str,
+    id_number: str,
+    phone: str | None = None,
+    home_unit_id: int | None = None,
+    household_id: int | None = None,
+) -> Resident:
+    """Register one resident; sex and birth date come from the ID number, which must be new."""
+    facts = parse_id_number(id_number)
+    cipher = get_cipher()
+    mac = cipher.lookup_mac(facts.id_number)
+    if session.scalar(select(Resident.id).where(Resident.id_number_mac == mac)) is not None:
+        raise DomainError(
+            "duplicate_id_number",
+            "id_number: a resident with this ID number is already registered",
+            status=409,
+            details={"field": "id_number"},
+        )
+    phone_number = normalize_phone(phone) if phone else None
+    location = places_service.locate_unit(session, home_unit_id) if home_unit_id else None
+    resident = Resident(
+        name=name.strip(),
+        id_number_enc=cipher.encrypt(facts.id_number),
+        id_number_mac=mac,
+        phone_enc=cipher.encrypt(phone_number) if phone_number else None,
+        phone_mac=cipher.lookup_mac(phone_number) if phone_number else None,
+        sex=facts.sex,
+        birth_date=facts.birth_date,
+        household_id=household_id,
+        home_unit_id=home_unit_id,
+        community_id=location.community_id if location else None,
+        district_id=location.district_id if location else None,
+    )
+    session.add(resident)
+    session.flush()
+    return resident
+
+
+def get_resident(session: Session, resident_id: int) -> Resident:
+    resident = session.get(Resident, resident_id)
+    if resident is None:
+        raise NotFound("resident")
+    return resident
+
+
+def age_on(birth_date: date, on: date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def masked_view(
+    resident: Resident, *, district_name: str | None = None, community_name: str | None = None
+) -> dict:
+    cipher = get_cipher()
+    phone = cipher.decrypt(resident.phone_enc) if resident.phone_enc else ""
+    return {
+        "id": resident.id,
+        "name": resident.name,
+        "id_number_masked": mask_id_number(cipher.decrypt(resident.id_number_enc)),
+        "phone_masked": mask_phone(phone) if phone else "",
+        "sex": resident.sex,
+        "birth_date": resident.birth_date,
+        "age": age_on(resident.birth_date, clock.today()),
+        "district_name": district_name,
+        "community_name": community_name,
+    }
+
+
+def resident_view(session: Session, resident: Resident) -> dict:
+    district = session.get(District, resident.district_id) if resident.district_id else None
+    community = session.get(Community, resident.community_id) if resident.community_id else None
+    return masked_view(
+        resident,
+        district_name=district.name if district else None,
+        community_name=community.name if community else None,
+    )
+
+
+def list_residents(
+    session: Session, *, district_code: str | None = None, page: int = 1, per_page: int = 50
+) -> tuple[list[dict], int]:
+    request = PageRequest(page=page, per_page=per_page)
+    query = select(Resident, District.name, Community.name).outerjoin(
+        District, Resident.district_id == District.id
+    ).outerjoin(Community, Resident.community_id == Community.id)
+    count = select(func.count()).select_from(Resident)
+    if district_code:
+        district_id = places_service.get_district_by_code(session, district_code).id
+        query = query.where(Resident.district_id == district_id)
+        count = count.where(Resident.district_id == district_id)
+    rows = session.execute(query.order_by(Resident.id).offset(request.offset).limit(request.per_page))
+    views = [masked_view(r, district_name=d, community_name=c) for r, d, c in rows]
+    return views, session.scalar(count) or 0
+
+
+def count_residents_by_district(session: Session) -> dict[int, int]:
+    query = select(Resident.district_id, func.count()).group_by(Resident.district_id)
+    return {district_id: n for district_id, n in session.execute(query) if district_id is not None}
+
+
+def districts_with_residents(session: Session) -> list[places_service.DistrictSummary]:
+    return places_service.list_districts(session, resident_counts=count_residents_by_district(session))

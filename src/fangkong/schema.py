@@ -1,0 +1,8 @@
+"""Every domain's tables in one metadata, for Alembic and for tests comparing models to migrations."""
+
+from fangkong.core import models as core_models  # noqa: F401
+from fangkong.core.db import Base
+from fangkong.people import models as people_models  # noqa: F401
+from fangkong.places import models as places_models  # noqa: F401
+
+metadata = Base.metadata

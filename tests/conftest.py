@@ -1,0 +1,170 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL.
+
+PostgreSQL comes from FANGKONG_TEST_DATABASE_URL (default: the local server, database
+`test`). Each test run works in schemas of its own, dropped at the end. With
+FANGKONG_REQUIRE_POSTGRES=1 an unreachable server fails the run instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TEST_ENV = {
+    "FANGKONG_DATA_KEY": "dGVzdC1kYXRhLWtleS1mb3ItZmFuZ2tvbmctdGVzdHM=",
+    "FANGKONG_SECRET_KEY": "test-secret-key-not-for-production",
+    "FANGKONG_CLOCK": "2022-11-13T09:00",
+    "FANGKONG_ENV_FILE": "/nonexistent/fangkong.env",
+}
+for _name, _value in TEST_ENV.items():
+    os.environ[_name] = _value
+os.environ.pop("FANGKONG_DATABASE_URL", None)
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from fangkong.config import reset_settings  # noqa: E402
+from fangkong.core import migrate  # noqa: E402
+from fangkong.core.db import make_engine  # noqa: E402
+
+reset_settings()
+
+POSTGRES_URL = os.environ.get(
+    "FANGKONG_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+REQUIRE_POSTGRES = os.environ.get("FANGKONG_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgresql"]
+_postgres_problem: str | None = None
+_postgres_checked = False
+
+
+def _postgres_unavailable() -> str | None:
+    global _postgres_checked, _postgres_problem
+    if not _postgres_checked:
+        _postgres_checked = True
+        try:
+            probe = make_engine(POSTGRES_URL)
+            with probe.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            probe.dispose()
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+            _postgres_problem = f"PostgreSQL at {POSTGRES_URL} is unreachable: {type(exc).__name__}"
+    return _postgres_problem
+
+
+def _require_backend(backend: str) -> None:
+    if backend != "postgresql":
+        return
+    problem = _postgres_unavailable()
+    if problem and REQUIRE_POSTGRES:
+        pytest.fail(problem + " (FANGKONG_REQUIRE_POSTGRES=1)", pytrace=False)
+    if problem:
+        pytest.skip(problem)
+
+
+class FreshDatabase:
+    """An empty database (SQLite file or PostgreSQL schema) migrated to head."""
+
+    def __init__(self, backend: str, workdir: Path) -> None:
+        self.backend = backend
+        if backend == "sqlite":
+            self.path = workdir / f"fk-{uuid.uuid4().hex[:8]}.db"
+            self.url = f"sqlite:///{self.path}"
+            self.engine = make_engine(self.url)
+        else:
+            self.schema = f"fk_test_{uuid.uuid4().hex[:12]}"
+            admin = make_engine(POSTGRES_URL)
+            with admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+            admin.dispose()
+            self.url = POSTGRES_URL
+            self.engine = make_engine(
+                POSTGRES_URL, connect_args={"options": f"-csearch_path={self.schema}"}
+            )
+        migrate.upgrade(self.engine)
+
+    def drop(self) -> None:
+        self.engine.dispose()
+        if self.backend == "postgresql":
+            admin = make_engine(POSTGRES_URL)
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+            admin.dispose()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request) -> str:
+    _require_backend(request.param)
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def engine(backend: str, tmp_path_factory) -> Iterator[Engine]:
+    """A migrated database shared by the run; tests isolate through `session`."""
+    database = FreshDatabase(backend, tmp_path_factory.mktemp(backend))
+    yield database.engine
+    database.drop()
+
+
+@pytest.fixture
+def fresh_database(backend: str, tmp_path) -> Iterator[FreshDatabase]:
+    """An empty migrated database of its own, for tests that commit (bulk loads, live servers)."""
+    database = FreshDatabase(backend, tmp_path)
+    yield database
+    database.drop()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """Rollback per test: the test's writes, and the code's savepoints, never outlive it."""
+    connection = engine.connect()
+    outer = connection.begin()
+    db_session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield db_session
+    finally:
+        db_session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app(engine: Engine, session: Session):
+    """The real app on the shared test database; requests join the test's rollback session."""
+    from fangkong.app import create_app
+    from fangkong.core.deps import get_session
+
+    application = create_app(engine=engine)
+
+    def _test_session():
+        yield session
+        session.flush()
+
+    application.dependency_overrides[get_session] = _test_session
+    return application
+
+
+@pytest.fixture
+def client(app):
+    from fastapi.testclient import TestClient
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin_client(client, session: Session):
+    """A client logged in as an admin through the real login form."""
+    import factories
+
+    user = factories.admin(session)
+    response = client.post(
+        "/login", data={"username": user.username, "password": factories.ADMIN_PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 303, response.text
+    return client

@@ -1,0 +1,61 @@
+"""Small factories with memorable names from the seed page, built through the real services."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from sqlalchemy.orm import Session
+
+from fangkong.core.auth import create_user
+from fangkong.people import service as people_service
+from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit
+
+_serial = count(1)
+ADMIN_PASSWORD = "correct-horse-battery"
+ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def id_number(area: str = "140212", birth: str = "19900307", seq: int | None = None) -> str:
+    """A valid resident ID number (GB 11643 check digit computed here, not by the code under test)."""
+    first17 = f"{area}{birth}{(seq if seq is not None else next(_serial)) % 1000:03d}"
+    remainder = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS)) % 11
+    return first17 + "10X98765432"[remainder]
+
+
+def place_chain(session: Session, *, district_code: str = "140213", district_name: str = "平城区") -> Unit:
+    """平城区 → 开源街道 → 民谐社区 → 魏都新城C区 → 1号楼 → 1单元 (the district is reused)."""
+    district = session.query(District).filter_by(code=district_code).one_or_none()
+    if district is None:
+        district = District(
+            code=district_code, name=district_name, name_en="Pingcheng", kind="district", lat=40.08, lon=113.30
+        )
+        session.add(district)
+        session.flush()
+    subdistrict = Subdistrict(district_id=district.id, name="开源街道")
+    session.add(subdistrict)
+    session.flush()
+    community = Community(subdistrict_id=subdistrict.id, district_id=district.id, name="民谐社区")
+    session.add(community)
+    session.flush()
+    compound = Compound(community_id=community.id, district_id=district.id, name="魏都新城C区", lat=40.08, lon=113.3)
+    session.add(compound)
+    session.flush()
+    building = Building(compound_id=compound.id, number=1, lat=40.08, lon=113.3)
+    session.add(building)
+    session.flush()
+    unit = Unit(building_id=building.id, number=1)
+    session.add(unit)
+    session.flush()
+    return unit
+
+
+def resident(session: Session, *, name: str = "王秀英", unit: Unit | None = None, **kwargs):
+    kwargs.setdefault("id_number", id_number())
+    kwargs.setdefault("phone", "13812345678")
+    return people_service.add_resident(
+        session, name=name, home_unit_id=unit.id if unit else None, **kwargs
+    )
+
+
+def admin(session: Session, username: str = "commander-li"):
+    return create_user(session, username=username, password=ADMIN_PASSWORD, role="admin")
