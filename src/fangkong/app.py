@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
@@ -24,6 +25,16 @@ from fangkong.web import routes as shell_routes
 from fangkong.web.templating import render_error_page
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+
+
+def login_redirect(request: Request) -> Response:
+    """Back to the login page, then to where the user was; HTMX requests redirect the whole page."""
+    if request.headers.get("HX-Request") == "true":
+        current = urlsplit(request.headers.get("HX-Current-URL", "/"))
+        target = current.path + ("?" + current.query if current.query else "")
+        return Response(status_code=204, headers={"HX-Redirect": f"/login?next={quote(target)}"})
+    target = request.url.path + ("?" + request.url.query if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -54,7 +65,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired):
-        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return login_redirect(request)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict:

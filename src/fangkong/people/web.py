@@ -1,0 +1,86 @@
+"""Pages of residents: find one by ID number (HTMX partial), browse by district — always masked.
+
+The search is a POST so that ID numbers never land in URLs, browser history or access logs.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from fangkong.core import i18n
+from fangkong.core.auth import page_user
+from fangkong.core.deps import get_session
+from fangkong.core.errors import InvalidInput
+from fangkong.core.models import User
+from fangkong.core.pagination import MAX_PER_PAGE
+from fangkong.people import service
+from fangkong.places.service import list_districts
+from fangkong.web.templating import Pager, is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+
+PER_PAGE = 50
+
+
+def _list_context(session: Session, district: str, page: int, per_page: int) -> dict:
+    rows, total = service.list_residents(
+        session, district_code=district or None, page=page, per_page=per_page
+    )
+
+    def pager_url(number: int) -> str:
+        query = {"district": district, "page": number} if district else {"page": number}
+        return "/people/residents?" + urlencode(query)
+
+    return {
+        "rows": rows,
+        "total": total,
+        "districts": list_districts(session),
+        "selected": district,
+        "pager": Pager(page=page, per_page=per_page, total=total),
+        "pager_url": pager_url,
+    }
+
+
+def _search(session: Session, language: str, id_number: str) -> dict:
+    """The search outcome for templates/people/_search_result.html: a masked view, no match, or why invalid."""
+    try:
+        resident = service.find_by_id_number(session, id_number)
+    except InvalidInput as exc:
+        reason = exc.details.get("reason") if isinstance(exc.details, dict) else None
+        message = i18n.translate(language, f"id_reasons.{reason}", default=exc.message) if reason else exc.message
+        return {"searched": True, "invalid": message, "resident": None}
+    view = service.resident_view(session, resident) if resident is not None else None
+    return {"searched": True, "invalid": None, "resident": view}
+
+
+@router.get("/people/residents")
+def residents_page(
+    request: Request,
+    district: str = "",
+    page: int = Query(1, ge=1),
+    per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    user: User = Depends(page_user),
+    session: Session = Depends(get_session),
+) -> Response:
+    context = {"searched": False, **_list_context(session, district, page, per_page)}
+    return render(request, "people/residents.html", context, user=user, active="residents")
+
+
+@router.post("/people/residents/search")
+def search_resident(
+    request: Request,
+    id_number: str = Form(""),
+    user: User = Depends(page_user),
+    session: Session = Depends(get_session),
+) -> Response:
+    outcome = _search(session, i18n.request_language(request), id_number)
+    if is_htmx(request):
+        # 200 even when invalid: HTMX swaps only successful responses, and the reason must show
+        return render(request, "people/_search_result.html", outcome, user=user)
+    status = 422 if outcome["invalid"] else 200
+    context = {**outcome, **_list_context(session, "", 1, PER_PAGE)}
+    return render(request, "people/residents.html", context, status=status, user=user, active="residents")

@@ -1,0 +1,69 @@
+"""Pages of places: the districts with their counts and a map of their centres; venues."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from fangkong.core import i18n
+from fangkong.core.auth import page_user
+from fangkong.core.deps import get_session
+from fangkong.core.models import User
+from fangkong.core.pagination import MAX_PER_PAGE, PageRequest
+from fangkong.places import service
+from fangkong.web.templating import Pager, render
+
+router = APIRouter(include_in_schema=False)
+
+TOTAL_FIELDS = ("subdistricts", "communities", "compounds", "residents")
+
+
+@router.get("/places")
+def districts_page(
+    request: Request, user: User = Depends(page_user), session: Session = Depends(get_session)
+) -> Response:
+    language = i18n.request_language(request)
+    districts = service.list_districts(session)
+    # resident counts belong to people (a higher floor): shown only when list_districts provides them
+    with_residents = any(d.residents is not None for d in districts)
+    fields = TOTAL_FIELDS if with_residents else TOTAL_FIELDS[:-1]
+    totals = {field: sum(getattr(d, field) or 0 for d in districts) for field in fields}
+    markers = [
+        {"name": d.name if language == "zh" else d.name_en, "code": d.code, "lat": d.lat, "lon": d.lon}
+        for d in districts
+    ]
+    context = {"districts": districts, "fields": fields, "totals": totals, "markers": markers}
+    return render(request, "places/districts.html", context, user=user, active="places")
+
+
+@router.get("/places/venues")
+def venues_page(
+    request: Request,
+    district: str = "",
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
+    user: User = Depends(page_user),
+    session: Session = Depends(get_session),
+) -> Response:
+    venues, total = service.list_venues(
+        session, page=PageRequest(page=page, per_page=per_page), district_code=district or None
+    )
+    districts = service.list_districts(session)
+    names = {d.id: d for d in districts}
+
+    def pager_url(number: int) -> str:
+        query = {"district": district, "page": number} if district else {"page": number}
+        return "/places/venues?" + urlencode(query)
+
+    context = {
+        "venues": venues,
+        "districts": districts,
+        "district_by_id": names,
+        "selected": district,
+        "pager": Pager(page=page, per_page=per_page, total=total),
+        "pager_url": pager_url,
+    }
+    return render(request, "places/venues.html", context, user=user, active="places")
