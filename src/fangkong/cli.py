@@ -8,10 +8,14 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+
+try:  # recent Typer releases vendor click; older ones use the click package
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - depends on the installed Typer
+    from click import exceptions as click_exceptions
 
 from fangkong.core.cli import db_app, ensure_demo_admin, init_command, user_app
 from fangkong.core.errors import DomainError
@@ -57,9 +61,9 @@ def _settings_message(exc: ValidationError) -> str:
 def main(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, standalone_mode=False)
-    except click.exceptions.Abort:
+    except typer.Abort:
         _fail("aborted", 1)
-    except click.exceptions.ClickException as exc:
+    except click_exceptions.ClickException as exc:
         _fail(exc.format_message(), 2)
     except DomainError as exc:
         _fail(exc.message, 2)

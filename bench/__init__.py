@@ -1,0 +1,1 @@
+"""Benchmark scenarios: `python -m bench.run` writes bench/results/<scenario>.json."""

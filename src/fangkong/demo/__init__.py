@@ -1,0 +1,1 @@
+"""The synthetic demo city (大同市) and, later, its outbreak scenario."""

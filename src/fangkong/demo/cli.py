@@ -1,0 +1,40 @@
+"""`fangkong demo`: build the demo city into the configured database, with a progress bar."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from fangkong.core.db import get_engine
+from fangkong.demo.generator import existing_city, generate_city, validate_request
+from fangkong.demo.progress import rich_progress
+
+
+def demo_command(
+    population: int = typer.Option(100_000, "--population", "-n", help="Residents to generate."),
+    seed: int = typer.Option(2022, "--seed", help="Same seed and population, same city."),
+    if_empty: bool = typer.Option(
+        False, "--if-empty", help="Do nothing (and say so) when the database already holds a city."
+    ),
+) -> None:
+    """Generate the demo city 大同市: districts down to units, households, residents, venues."""
+    validate_request(population, seed)
+    console = Console()
+    engine = get_engine()
+    if if_empty:
+        districts, people = existing_city(engine)
+        if districts or people:
+            console.print(
+                f"The database already holds a city ({districts} districts, {people:,} residents): "
+                "nothing to do."
+            )
+            return
+    with rich_progress(console) as report:
+        summary = generate_city(engine, population=population, seed=seed, progress=report)
+    console.print(
+        f"大同市 demo city (seed {summary.seed}): {summary.residents:,} residents in "
+        f"{summary.households:,} households; {summary.districts} districts, "
+        f"{summary.subdistricts:,} subdistricts, {summary.communities:,} communities, "
+        f"{summary.compounds:,} compounds, {summary.buildings:,} buildings, {summary.units:,} units, "
+        f"{summary.venues:,} venues — {summary.seconds:.1f} s."
+    )
