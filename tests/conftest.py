@@ -19,6 +19,7 @@ TEST_ENV = {
     "FANGKONG_SECRET_KEY": "test-secret-key-not-for-production",
     "FANGKONG_CLOCK": "2022-11-13T09:00",
     "FANGKONG_ENV_FILE": "/nonexistent/fangkong.env",
+    "FANGKONG_LOGIN_DELAY_STEP_SECONDS": "0",  # no sleeping after wrong passwords in tests
 }
 for _name, _value in TEST_ENV.items():
     os.environ[_name] = _value
@@ -158,13 +159,38 @@ def client(app):
 
 
 @pytest.fixture
-def admin_client(client, session: Session):
-    """A client logged in as an admin through the real login form."""
+def login_as(client, session: Session):
+    """Log `client` in through the real form as a new user of a role and jurisdiction; it then sends
+    the CSRF header like HTMX does."""
     import factories
+    import weblogin
 
-    user = factories.admin(session)
-    response = client.post(
-        "/login", data={"username": user.username, "password": factories.ADMIN_PASSWORD}, follow_redirects=False
-    )
-    assert response.status_code == 303, response.text
-    return client
+    def _login(role: str = "commander", jurisdiction: str = "140200"):
+        user = factories.user(session, role=role, jurisdiction=jurisdiction)
+        response = weblogin.log_in(client, user.username, factories.ADMIN_PASSWORD)
+        assert response.status_code == 303, response.text
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def admin_client(login_as):
+    return login_as("admin")
+
+
+@pytest.fixture
+def set_clock():
+    """Move the frozen clock (FANGKONG_CLOCK) during a test: ``set_clock("2022-11-13T09:31")``; restored after."""
+    original = os.environ.get("FANGKONG_CLOCK")
+
+    def _set(value: str) -> None:
+        os.environ["FANGKONG_CLOCK"] = value
+        reset_settings()
+
+    yield _set
+    if original is None:
+        os.environ.pop("FANGKONG_CLOCK", None)
+    else:
+        os.environ["FANGKONG_CLOCK"] = original
+    reset_settings()

@@ -6,7 +6,9 @@ from itertools import count
 
 from sqlalchemy.orm import Session
 
-from fangkong.core.auth import create_user
+from fangkong.core.auth import Principal, create_user
+from fangkong.core.jurisdiction import parse_jurisdiction
+from fangkong.core.permissions import Actor
 from fangkong.people import service as people_service
 from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit
 
@@ -31,10 +33,13 @@ def place_chain(session: Session, *, district_code: str = "140213", district_nam
         )
         session.add(district)
         session.flush()
-    subdistrict = Subdistrict(district_id=district.id, name="开源街道")
+    serial = next(_serial)
+    subdistrict = Subdistrict(code=f"{district_code}{serial % 1000:03d}", district_id=district.id, name="开源街道")
     session.add(subdistrict)
     session.flush()
-    community = Community(subdistrict_id=subdistrict.id, district_id=district.id, name="民谐社区")
+    community = Community(
+        code=f"{subdistrict.code}001", subdistrict_id=subdistrict.id, district_id=district.id, name="民谐社区"
+    )
     session.add(community)
     session.flush()
     compound = Compound(community_id=community.id, district_id=district.id, name="魏都新城C区", lat=40.08, lon=113.3)
@@ -49,11 +54,27 @@ def place_chain(session: Session, *, district_code: str = "140213", district_nam
     return unit
 
 
-def resident(session: Session, *, name: str = "王秀英", unit: Unit | None = None, **kwargs):
+def user(session: Session, *, role: str = "commander", jurisdiction: str = "140200", username: str | None = None):
+    return create_user(
+        session,
+        username=username or f"{role}-{next(_serial)}",
+        password=ADMIN_PASSWORD,
+        role=role,
+        jurisdiction_code=jurisdiction,
+    )
+
+
+def actor(session: Session, *, jurisdiction: str = "140200", role: str = "commander", username: str | None = None):
+    """A user of `role` in `jurisdiction`, as the permission check would hand it to a service."""
+    user = globals()["user"](session, role=role, jurisdiction=jurisdiction, username=username)
+    return Actor(principal=Principal(user=user, via="session"), jurisdiction=parse_jurisdiction(jurisdiction))
+
+
+def resident(session: Session, *, name: str = "王秀英", unit: Unit | None = None, by=None, **kwargs):
     kwargs.setdefault("id_number", id_number())
     kwargs.setdefault("phone", "13812345678")
     return people_service.add_resident(
-        session, name=name, home_unit_id=unit.id if unit else None, **kwargs
+        session, actor=by or actor(session), name=name, home_unit_id=unit.id if unit else None, **kwargs
     )
 
 

@@ -23,8 +23,8 @@ def test_wrong_method_is_json_405(client):
     assert response.json()["error"]["code"] == "method_not_allowed"
 
 
-def test_malformed_json_is_422_not_500(admin_client):
-    response = admin_client.post(
+def test_malformed_json_is_422_not_500(login_as):
+    response = login_as("prevention").post(
         "/api/v1/residents", content=b"{not json", headers={"content-type": "application/json"}
     )
     assert response.status_code == 422

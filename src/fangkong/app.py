@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fangkong import __version__
 from fangkong.config import Settings, get_settings
+from fangkong.core import audit
 from fangkong.core.auth import LoginRequired
+from fangkong.core.csrf import csrf_protect
 from fangkong.core.db import database_status, make_engine, session_factory
 from fangkong.core.errors import DomainError
+from fangkong.core.hardening import SecurityMiddleware
 from fangkong.core.http_errors import install_error_handlers
+from fangkong.core.permissions import public
 from fangkong.people import api as people_api
 from fangkong.people import web as people_web
 from fangkong.places import api as places_api
 from fangkong.places import web as places_web
+from fangkong.web import audit as audit_web
 from fangkong.web import routes as shell_routes
 from fangkong.web.templating import render_error_page
 
@@ -37,37 +43,68 @@ def login_redirect(request: Request) -> Response:
     return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
 
 
+class RequestIdMiddleware:
+    """Gives every request an id (X-Request-ID) and binds it, with the client address, for audit rows."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope.get("headers", [])).get(b"x-request-id", b"").decode("latin-1")
+        request_id = "".join(ch for ch in sent if ch.isalnum() or ch in "-_")[:40] or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        client = scope.get("client")
+        audit.bind_request(request_id, client[0] if client else None)
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class FangkongApp(FastAPI):
+    """FastAPI with the security wrapper outside every other middleware (500 answers get its headers too)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        settings: Settings = self.state.settings
+        return SecurityMiddleware(
+            super().build_middleware_stack(), max_body_bytes=settings.max_body_bytes, hsts=settings.cookie_secure
+        )
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     if not settings.secret_key:
         raise DomainError("missing_secret_key", "FANGKONG_SECRET_KEY is not set; run `fangkong init`")
     engine = engine or make_engine(settings.database_url)
 
-    app = FastAPI(
+    app = FangkongApp(
         title="Fangkong 防控",
+        debug=settings.debug,  # only FANGKONG_DEBUG shows tracebacks to the client
+        dependencies=[Depends(csrf_protect)],
         version=__version__,
         openapi_url="/api/openapi.json",
         docs_url=None,  # Swagger UI would load its assets from the internet
         redoc_url=None,
     )
+    app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
     app.state.render_error_page = render_error_page
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=settings.secret_key,
-        session_cookie="fangkong_session",
-        max_age=settings.session_max_age_seconds,
-        same_site="lax",
-        https_only=False,
-    )
     install_error_handlers(app)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired):
         return login_redirect(request)
 
-    @app.get("/healthz", tags=["health"])
+    app.add_middleware(RequestIdMiddleware)
+
+    @app.get("/healthz", tags=["health"], dependencies=[Depends(public())])
     def healthz() -> dict:
         db = database_status(engine)
         return {"status": "ok" if db["status"] == "ok" else "degraded", "version": __version__, "database": db}
@@ -75,6 +112,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (places_api.router, people_api.router):
         app.include_router(router, prefix="/api/v1")
-    for router in (shell_routes.router, places_web.router, people_web.router):
+    for router in (shell_routes.router, audit_web.router, places_web.router, people_web.router):
         app.include_router(router)
     return app

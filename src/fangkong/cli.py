@@ -17,7 +17,8 @@ try:  # recent Typer releases vendor click; older ones use the click package
 except ImportError:  # pragma: no cover - depends on the installed Typer
     from click import exceptions as click_exceptions
 
-from fangkong.core.cli import db_app, ensure_demo_admin, init_command, user_app
+from fangkong.core.cli import db_app, ensure_demo_admin, init_command, token_app, user_app
+from fangkong.core.audit_cli import audit_command
 from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
 
@@ -30,8 +31,10 @@ app = typer.Typer(
 )
 app.command("init")(init_command)
 app.command("demo")(demo_command)
+app.command("audit")(audit_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
 
 
 @app.command("serve")

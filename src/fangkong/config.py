@@ -25,7 +25,16 @@ class Settings(BaseSettings):
     clock: datetime | None = None
     timezone: str = "Asia/Shanghai"
     debug: bool = False
+    # web sessions: absolute lifetime and idle timeout, checked on the server on every request
     session_max_age_seconds: int = 8 * 3600
+    session_idle_seconds: int = 30 * 60
+    cookie_secure: bool = False  # True behind HTTPS: cookies get Secure, responses get HSTS
+    # login throttling: a growing delay per failure, then a lock
+    login_max_failures: int = 10
+    login_lock_minutes: int = 15
+    login_delay_step_seconds: float = 0.25
+    login_delay_max_seconds: float = 2.0
+    max_body_bytes: int = 10 * 1024 * 1024
 
     @field_validator("database_url")
     @classmethod

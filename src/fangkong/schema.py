@@ -1,5 +1,6 @@
 """Every domain's tables in one metadata, for Alembic and for tests comparing models to migrations."""
 
+from fangkong.core import audit as core_audit  # noqa: F401
 from fangkong.core import models as core_models  # noqa: F401
 from fangkong.core.db import Base
 from fangkong.people import models as people_models  # noqa: F401

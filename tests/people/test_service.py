@@ -3,6 +3,7 @@ from sqlalchemy import text
 
 import factories
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
+from fangkong.core.jurisdiction import CITY
 from fangkong.people import service
 
 
@@ -27,9 +28,9 @@ def test_add_resident_derives_sex_birth_and_location(session):
 def test_lookup_by_id_number_finds_exactly_one(session):
     first = factories.resident(session, name="李建国")
     second = factories.resident(session, name="张桂兰")
-    assert service.find_by_id_number(session, service.get_cipher().decrypt(first.id_number_enc)).id == first.id
-    assert service.find_by_id_number(session, service.get_cipher().decrypt(second.id_number_enc)).id == second.id
-    assert service.find_by_id_number(session, factories.id_number(seq=999)) is None
+    assert service.find_by_id_number(session, service.get_cipher().decrypt(first.id_number_enc), scope=CITY).id == first.id
+    assert service.find_by_id_number(session, service.get_cipher().decrypt(second.id_number_enc), scope=CITY).id == second.id
+    assert service.find_by_id_number(session, factories.id_number(seq=999), scope=CITY) is None
 
 
 def test_duplicate_id_number_is_refused(session):
@@ -42,7 +43,9 @@ def test_duplicate_id_number_is_refused(session):
 
 def test_unknown_home_unit_is_not_found(session):
     with pytest.raises(NotFound):
-        service.add_resident(session, name="赵强", id_number=factories.id_number(), home_unit_id=999_999)
+        service.add_resident(
+            session, actor=factories.actor(session), name="赵强", id_number=factories.id_number(), home_unit_id=999_999
+        )
 
 
 def test_id_number_and_phone_are_not_stored_in_clear(session):
@@ -58,8 +61,8 @@ def test_list_residents_by_district_is_masked_and_paginated(session):
     for i in range(3):
         factories.resident(session, unit=unit, name=f"居民{i}")
     factories.resident(session, name="无住址")
-    rows, total = service.list_residents(session, district_code="140213", page=1, per_page=2)
+    rows, total = service.list_residents(session, scope=CITY, district_code="140213", page=1, per_page=2)
     assert total == 3 and len(rows) == 2
     assert all("*" in row["id_number_masked"] for row in rows)
     with pytest.raises(NotFound):
-        service.list_residents(session, district_code="999999")
+        service.list_residents(session, scope=CITY, district_code="999999")

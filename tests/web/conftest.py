@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factories
+import weblogin
 import pytest
 from fastapi.testclient import TestClient
 
@@ -16,11 +17,10 @@ def admin(session):
 
 @pytest.fixture
 def log_in(client):
-    """POST the login form; returns the (unfollowed) response."""
+    """POST the login form with its CSRF token; returns the (unfollowed) response."""
 
     def _log_in(username: str = USERNAME, password: str = factories.ADMIN_PASSWORD, next: str = "/"):
-        form = {"username": username, "password": password, "next": next}
-        return client.post("/login", data=form, follow_redirects=False)
+        return weblogin.log_in(client, username, password, next)
 
     return _log_in
 

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import weblogin
 from markupsafe import escape
 
 from fangkong.core import i18n
@@ -50,7 +51,7 @@ def test_wrong_password_and_unknown_user_get_the_same_generic_refusal(client, ad
 
 
 def test_empty_form_is_refused_without_error_page(client, admin):
-    response = client.post("/login", data={}, follow_redirects=False)
+    response = client.post("/login", data={"csrf_token": weblogin.login_token(client)}, follow_redirects=False)
     assert response.status_code == 401
     assert ZH["login.failed"] in response.text
 

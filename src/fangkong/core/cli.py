@@ -1,4 +1,4 @@
-"""Kernel commands: `init`, `db upgrade|revision`, `user create`."""
+"""Kernel commands: `init`, `db upgrade|revision`, `user create|list|disable|enable`, `token create|list|revoke`."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ import secrets
 import typer
 
 from fangkong.config import env_file_path, get_settings, reset_settings
-from fangkong.core import migrate
+from fangkong.core import migrate, tokens, users
 from fangkong.core.auth import create_user
 from fangkong.core.db import get_engine, unit_of_work
 from fangkong.core.pii import new_data_key
 
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 user_app = typer.Typer(help="Users.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens of machine clients (labs, venue scanners).", no_args_is_help=True)
 
 DEMO_ADMIN = "admin"
 
@@ -64,6 +65,81 @@ def user_create(
             session, username=username, password=password, role=role, jurisdiction_code=jurisdiction
         )
     typer.echo(f"created user {user.username} ({user.role}, {user.jurisdiction_code})")
+
+
+def _table(header: tuple[str, ...], rows: list[tuple]) -> None:
+    cells = [tuple(str(c) for c in header)] + [tuple("" if c is None else str(c) for c in row) for row in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    for row in cells:
+        typer.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+@user_app.command("list")
+def user_list() -> None:
+    """Every user with role, jurisdiction, and whether it may log in."""
+    with unit_of_work(get_engine()) as session:
+        rows = [
+            (u.username, u.role, u.jurisdiction_code, "yes" if u.is_active else "no", "yes" if users.is_locked(u) else "no")
+            for u in users.list_users(session)
+        ]
+    _table(("username", "role", "jurisdiction", "active", "locked"), rows)
+
+
+@user_app.command("disable")
+def user_disable(username: str = typer.Argument(...)) -> None:
+    """Stop a user from logging in; ends every session at once (API tokens stop working too)."""
+    with unit_of_work(get_engine()) as session:
+        user = users.set_active(session, username, False)
+    typer.echo(f"disabled user {user.username}; its sessions are revoked")
+
+
+@user_app.command("enable")
+def user_enable(username: str = typer.Argument(...)) -> None:
+    """Let a disabled user log in again (also lifts a login lock)."""
+    with unit_of_work(get_engine()) as session:
+        user = users.set_active(session, username, True)
+    typer.echo(f"enabled user {user.username}")
+
+
+@token_app.command("create")
+def token_create(
+    user: str = typer.Option(..., "--user", help="owner: the token acts with this user's role and jurisdiction"),
+    name: str = typer.Option(..., "--name", help="what the token is for, e.g. the lab's name"),
+    scope: list[str] = typer.Option(..., "--scope", help="an action the token may do; repeat for more"),
+    expires_days: int | None = typer.Option(None, "--expires-days", help="valid this many days (default: until revoked)"),
+) -> None:
+    """Create a token and print it once: only its hash is kept."""
+    with unit_of_work(get_engine()) as session:
+        row, token = tokens.create_token(session, username=user, name=name, scopes=scope, expires_days=expires_days)
+        summary = f"token {row.id} ({row.prefix}) for {user}: {', '.join(row.scopes)}"
+    typer.echo(summary)
+    typer.echo(token)
+    typer.echo("store it now: it is shown only this once", err=True)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Every token: id, prefix, name, owner, scopes, state; never the token itself."""
+    with unit_of_work(get_engine()) as session:
+        rows = [
+            (row.id, row.prefix, row.name, owner, ",".join(row.scopes), tokens.token_state(row),
+             _when(row.expires_at), _when(row.last_used_at))
+            for row, owner in tokens.list_tokens(session)
+        ]
+    _table(("id", "prefix", "name", "user", "scopes", "state", "expires", "last used"), rows)
+
+
+@token_app.command("revoke")
+def token_revoke(id_or_prefix: str = typer.Argument(..., metavar="ID_OR_PREFIX")) -> None:
+    """Revoke a token at once (by id or prefix)."""
+    with unit_of_work(get_engine()) as session:
+        row = tokens.revoke_token(session, id_or_prefix)
+        message = f"revoked token {row.id} ({row.prefix}, {row.name})"
+    typer.echo(message)
+
+
+def _when(value) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "-"
 
 
 def ensure_demo_admin() -> str | None:

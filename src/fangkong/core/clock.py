@@ -23,3 +23,10 @@ def now() -> datetime:
 
 def today() -> date:
     return now().date()
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A timestamp read back from the database, with its zone: SQLite returns the stored wall time naive."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=zone())

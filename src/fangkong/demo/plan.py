@@ -27,8 +27,8 @@ RESIDENTS_PER_VENUE = 300
 @dataclass
 class CityPlan:
     districts: list[tuple] = field(default_factory=list)  # id, code, name, name_en, kind, lat, lon
-    subdistricts: list[tuple] = field(default_factory=list)  # id, district_id, name
-    communities: list[tuple] = field(default_factory=list)  # id, subdistrict_id, district_id, name
+    subdistricts: list[tuple] = field(default_factory=list)  # id, code, district_id, name
+    communities: list[tuple] = field(default_factory=list)  # id, code, subdistrict_id, district_id, name
     compounds: list[tuple] = field(default_factory=list)  # id, community_id, district_id, name, lat, lon
     buildings: list[tuple] = field(default_factory=list)  # id, compound_id, number, lat, lon
     units: list[tuple] = field(default_factory=list)  # id, building_id, number
@@ -102,6 +102,8 @@ class _DistrictBuilder:
         named: list[NamedSubdistrict],
     ) -> None:
         self.plan, self.rng, self.district_id, self.spec, self.named = plan, rng, district_id, spec, named
+        self.subdistrict_codes: dict[int, str] = {}
+        self.community_counts: dict[int, int] = {}
         self.taken: set[str] = {s.name for s in named} | {
             c.name for s in named for c in s.communities
         } | {name for s in named for c in s.communities for name in c.compounds}
@@ -156,12 +158,16 @@ class _DistrictBuilder:
 
     def _subdistrict(self, name: str) -> int:
         row_id = len(self.plan.subdistricts) + 1
-        self.plan.subdistricts.append((row_id, self.district_id, name))
+        self.subdistrict_codes[row_id] = f"{self.spec.code}{len(self.subdistrict_codes) + 1:03d}"
+        self.community_counts[row_id] = 0
+        self.plan.subdistricts.append((row_id, self.subdistrict_codes[row_id], self.district_id, name))
         return row_id
 
     def _community(self, subdistrict_id: int, name: str) -> int:
         row_id = len(self.plan.communities) + 1
-        self.plan.communities.append((row_id, subdistrict_id, self.district_id, name))
+        self.community_counts[subdistrict_id] += 1
+        code = f"{self.subdistrict_codes[subdistrict_id]}{self.community_counts[subdistrict_id]:03d}"
+        self.plan.communities.append((row_id, code, subdistrict_id, self.district_id, name))
         return row_id
 
     def _compound(self, community_id: int, name: str, sizes: list[int], rural: bool) -> None:
@@ -212,10 +218,10 @@ def _add_venues(plan: CityPlan, rng: random.Random, city: CitySpec, population: 
     first_compound: dict[int, tuple] = {}
     for row in plan.compounds:
         first_compound.setdefault(row[1], row)
-    subdistrict_names = {row[0]: row[2] for row in plan.subdistricts}
+    subdistrict_names = {row[0]: row[3] for row in plan.subdistricts}
     serial: dict[int, int] = {}
     for index, community_id in enumerate(chosen):
-        _, subdistrict_id, district_id, community = plan.communities[community_id - 1]
+        _, _, subdistrict_id, district_id, community = plan.communities[community_id - 1]
         spec = city.districts[district_id - 1]
         kind = names.VENUE_KINDS[index] if index < len(names.VENUE_KINDS) else names.venue_kind(rng)
         serial[district_id] = serial.get(district_id, 0) + 1

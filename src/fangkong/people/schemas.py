@@ -35,3 +35,14 @@ class ResidentIn(BaseModel):
     id_number: str = Field(min_length=1, max_length=40)
     phone: str | None = Field(None, max_length=20)
     home_unit_id: int | None = None
+
+
+class RevealRequest(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, description="why the full number is needed (audited)")
+
+
+class ResidentRevealed(BaseModel):
+    id: int
+    name: str
+    id_number: str
+    phone: str

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
-from fangkong.core import clock
-from fangkong.core.errors import DomainError, NotFound
+from fangkong.core import audit, clock
+from fangkong.core.errors import DomainError, InvalidInput, NotFound
+from fangkong.core.jurisdiction import Jurisdiction
 from fangkong.core.pagination import PageRequest
 from fangkong.core.pii import get_cipher, mask_id_number, mask_phone, normalize_phone, parse_id_number
 from fangkong.people.models import Resident
@@ -16,11 +17,20 @@ from fangkong.places import service as places_service
 from fangkong.places.models import Community, District
 
 
-def find_by_id_number(session: Session, id_number: str) -> Resident | None:
-    """Exact lookup; a malformed number is refused with its reason before any query."""
+def within(scope: Jurisdiction):
+    """The condition that keeps residents inside `scope` (their home community or district)."""
+    if scope.is_city:
+        return true()
+    if scope.level == "district":
+        return Resident.district_id.in_(places_service.district_ids_within(scope))
+    return Resident.community_id.in_(places_service.community_ids_within(scope))
+
+
+def find_by_id_number(session: Session, id_number: str, *, scope: Jurisdiction) -> Resident | None:
+    """Exact lookup inside the caller's jurisdiction; a malformed number is refused with its reason."""
     facts = parse_id_number(id_number)
     mac = get_cipher().lookup_mac(facts.id_number)
-    return session.scalar(select(Resident).where(Resident.id_number_mac == mac))
+    return session.scalar(select(Resident).where(Resident.id_number_mac == mac, within(scope)))
 
 
 def add_resident(
@@ -29,10 +39,11 @@ def add_resident(
     name: str,
     id_number: str,
     phone: str | None = None,
+    actor,
     home_unit_id: int | None = None,
     household_id: int | None = None,
 ) -> Resident:
-    """Register one resident; sex and birth date come from the ID number, which must be new."""
+    """Register one resident in a home unit inside the caller's jurisdiction; the ID number must be new."""
     facts = parse_id_number(id_number)
     cipher = get_cipher()
     mac = cipher.lookup_mac(facts.id_number)
@@ -45,6 +56,8 @@ def add_resident(
         )
     phone_number = normalize_phone(phone) if phone else None
     location = places_service.locate_unit(session, home_unit_id) if home_unit_id else None
+    if not _place_within(session, actor.jurisdiction, location):
+        raise NotFound("unit", details={"unit_id": home_unit_id})
     resident = Resident(
         name=name.strip(),
         id_number_enc=cipher.encrypt(facts.id_number),
@@ -60,11 +73,54 @@ def add_resident(
     )
     session.add(resident)
     session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="resident.create",
+        object_type="resident",
+        object_id=resident.id,
+        after={
+            "name": resident.name,
+            "id_number": mask_id_number(facts.id_number),
+            "phone": mask_phone(phone_number) if phone_number else None,
+            "home_unit_id": home_unit_id,
+        },
+    )
     return resident
 
 
-def get_resident(session: Session, resident_id: int) -> Resident:
-    resident = session.get(Resident, resident_id)
+def reveal(session: Session, resident_id: int, *, actor, reason: str) -> dict:
+    """The full ID number and phone of one resident, for a stated reason; every call is audited."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(
+            "reason_required", "reason: say why the full number is needed", details={"field": "reason"}
+        )
+    resident = get_resident(session, resident_id, scope=actor.jurisdiction)
+    cipher = get_cipher()
+    audit.record(
+        session, actor=actor, action="resident.reveal", object_type="resident", object_id=resident.id, reason=reason
+    )
+    return {
+        "id": resident.id,
+        "name": resident.name,
+        "id_number": cipher.decrypt(resident.id_number_enc),
+        "phone": cipher.decrypt(resident.phone_enc) if resident.phone_enc else "",
+    }
+
+
+def _place_within(session: Session, scope: Jurisdiction, location) -> bool:
+    if scope.is_city:
+        return True
+    if location is None:
+        return False
+    community_ids = places_service.community_ids_within(scope).where(Community.id == location.community_id)
+    return session.scalar(community_ids) is not None
+
+
+def get_resident(session: Session, resident_id: int, *, scope: Jurisdiction) -> Resident:
+    """One resident, or "not found" — also when it lies outside the caller's jurisdiction."""
+    resident = session.scalar(select(Resident).where(Resident.id == resident_id, within(scope)))
     if resident is None:
         raise NotFound("resident")
     return resident
@@ -103,15 +159,16 @@ def resident_view(session: Session, resident: Resident) -> dict:
 
 
 def list_residents(
-    session: Session, *, district_code: str | None = None, page: int = 1, per_page: int = 50
+    session: Session, *, scope: Jurisdiction, district_code: str | None = None, page: int = 1, per_page: int = 50
 ) -> tuple[list[dict], int]:
     request = PageRequest(page=page, per_page=per_page)
     query = select(Resident, District.name, Community.name).outerjoin(
         District, Resident.district_id == District.id
     ).outerjoin(Community, Resident.community_id == Community.id)
-    count = select(func.count()).select_from(Resident)
+    query = query.where(within(scope))
+    count = select(func.count()).select_from(Resident).where(within(scope))
     if district_code:
-        district_id = places_service.get_district_by_code(session, district_code).id
+        district_id = places_service.get_district_by_code(session, district_code, scope=scope).id
         query = query.where(Resident.district_id == district_id)
         count = count.where(Resident.district_id == district_id)
     rows = session.execute(query.order_by(Resident.id).offset(request.offset).limit(request.per_page))
@@ -119,10 +176,11 @@ def list_residents(
     return views, session.scalar(count) or 0
 
 
-def count_residents_by_district(session: Session) -> dict[int, int]:
-    query = select(Resident.district_id, func.count()).group_by(Resident.district_id)
+def count_residents_by_district(session: Session, *, scope: Jurisdiction) -> dict[int, int]:
+    query = select(Resident.district_id, func.count()).where(within(scope)).group_by(Resident.district_id)
     return {district_id: n for district_id, n in session.execute(query) if district_id is not None}
 
 
-def districts_with_residents(session: Session) -> list[places_service.DistrictSummary]:
-    return places_service.list_districts(session, resident_counts=count_residents_by_district(session))
+def districts_with_residents(session: Session, *, scope: Jurisdiction) -> list[places_service.DistrictSummary]:
+    counts = count_residents_by_district(session, scope=scope)
+    return places_service.list_districts(session, scope=scope, resident_counts=counts)

@@ -12,10 +12,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
-from fangkong.core.auth import page_user
 from fangkong.core.deps import get_session
 from fangkong.core.errors import InvalidInput
-from fangkong.core.models import User
+from fangkong.core.jurisdiction import Jurisdiction
+from fangkong.core.permissions import RESIDENTS_READ, RESIDENTS_REVEAL, Actor, require
 from fangkong.core.pagination import MAX_PER_PAGE
 from fangkong.people import service
 from fangkong.places.service import list_districts
@@ -26,9 +26,9 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 
 
-def _list_context(session: Session, district: str, page: int, per_page: int) -> dict:
+def _list_context(session: Session, scope: Jurisdiction, district: str, page: int, per_page: int) -> dict:
     rows, total = service.list_residents(
-        session, district_code=district or None, page=page, per_page=per_page
+        session, scope=scope, district_code=district or None, page=page, per_page=per_page
     )
 
     def pager_url(number: int) -> str:
@@ -38,23 +38,23 @@ def _list_context(session: Session, district: str, page: int, per_page: int) -> 
     return {
         "rows": rows,
         "total": total,
-        "districts": list_districts(session),
+        "districts": list_districts(session, scope=scope),
         "selected": district,
         "pager": Pager(page=page, per_page=per_page, total=total),
         "pager_url": pager_url,
     }
 
 
-def _search(session: Session, language: str, id_number: str) -> dict:
+def _search(session: Session, actor: Actor, language: str, id_number: str) -> dict:
     """The search outcome for templates/people/_search_result.html: a masked view, no match, or why invalid."""
     try:
-        resident = service.find_by_id_number(session, id_number)
+        resident = service.find_by_id_number(session, id_number, scope=actor.jurisdiction)
     except InvalidInput as exc:
         reason = exc.details.get("reason") if isinstance(exc.details, dict) else None
         message = i18n.translate(language, f"id_reasons.{reason}", default=exc.message) if reason else exc.message
-        return {"searched": True, "invalid": message, "resident": None}
+        return {"searched": True, "invalid": message, "resident": None, "may_reveal": False}
     view = service.resident_view(session, resident) if resident is not None else None
-    return {"searched": True, "invalid": None, "resident": view}
+    return {"searched": True, "invalid": None, "resident": view, "may_reveal": actor.may(RESIDENTS_REVEAL)}
 
 
 @router.get("/people/residents")
@@ -63,24 +63,37 @@ def residents_page(
     district: str = "",
     page: int = Query(1, ge=1),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
-    user: User = Depends(page_user),
+    actor: Actor = Depends(require(RESIDENTS_READ)),
     session: Session = Depends(get_session),
 ) -> Response:
-    context = {"searched": False, **_list_context(session, district, page, per_page)}
-    return render(request, "people/residents.html", context, user=user, active="residents")
+    context = {"searched": False, **_list_context(session, actor.jurisdiction, district, page, per_page)}
+    return render(request, "people/residents.html", context, user=actor.user, active="residents")
 
 
 @router.post("/people/residents/search")
 def search_resident(
     request: Request,
     id_number: str = Form(""),
-    user: User = Depends(page_user),
+    actor: Actor = Depends(require(RESIDENTS_READ)),
     session: Session = Depends(get_session),
 ) -> Response:
-    outcome = _search(session, i18n.request_language(request), id_number)
+    outcome = _search(session, actor, i18n.request_language(request), id_number)
     if is_htmx(request):
         # 200 even when invalid: HTMX swaps only successful responses, and the reason must show
-        return render(request, "people/_search_result.html", outcome, user=user)
+        return render(request, "people/_search_result.html", outcome, user=actor.user)
     status = 422 if outcome["invalid"] else 200
-    context = {**outcome, **_list_context(session, "", 1, PER_PAGE)}
-    return render(request, "people/residents.html", context, status=status, user=user, active="residents")
+    context = {**outcome, **_list_context(session, actor.jurisdiction, "", 1, PER_PAGE)}
+    return render(request, "people/residents.html", context, status=status, user=actor.user, active="residents")
+
+
+@router.post("/people/residents/{resident_id}/reveal")
+def reveal_resident(
+    request: Request,
+    resident_id: int,
+    reason: str = Form(""),
+    actor: Actor = Depends(require(RESIDENTS_REVEAL)),
+    session: Session = Depends(get_session),
+) -> Response:
+    """The full ID number and phone in place of the masked ones (HTMX); audited with the reason."""
+    revealed = service.reveal(session, resident_id, actor=actor, reason=reason)
+    return render(request, "people/_revealed.html", {"revealed": revealed}, user=actor.user)

@@ -3,18 +3,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from fangkong.core.auth import current_user
 from fangkong.core.deps import get_session
 from fangkong.core.pagination import PageRequest
+from fangkong.core.permissions import PLACES_READ, Actor, require
 from fangkong.places import service
 from fangkong.places.schemas import DistrictOut, VenueOut, VenuePage
 
-router = APIRouter(tags=["places"], dependencies=[Depends(current_user)])
+router = APIRouter(tags=["places"])
 
 
 @router.get("/districts", response_model=list[DistrictOut])
-def list_districts(session: Session = Depends(get_session)):
-    return service.list_districts(session)
+def list_districts(actor: Actor = Depends(require(PLACES_READ)), session: Session = Depends(get_session)):
+    return service.list_districts(session, scope=actor.jurisdiction)
 
 
 @router.get("/venues", response_model=VenuePage)
@@ -23,9 +23,14 @@ def list_venues(
     kind: str | None = Query(None),
     page: int = Query(1),
     per_page: int = Query(50),
+    actor: Actor = Depends(require(PLACES_READ)),
     session: Session = Depends(get_session),
 ):
     items, total = service.list_venues(
-        session, page=PageRequest(page=page, per_page=per_page), district_code=district, kind=kind
+        session,
+        scope=actor.jurisdiction,
+        page=PageRequest(page=page, per_page=per_page),
+        district_code=district,
+        kind=kind,
     )
     return VenuePage(items=[VenueOut.model_validate(v) for v in items], total=total, page=page, per_page=per_page)

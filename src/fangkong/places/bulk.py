@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit, Venue
 
 DISTRICT_COLUMNS = ("id", "code", "name", "name_en", "kind", "lat", "lon")
-SUBDISTRICT_COLUMNS = ("id", "district_id", "name")
-COMMUNITY_COLUMNS = ("id", "subdistrict_id", "district_id", "name")
+SUBDISTRICT_COLUMNS = ("id", "code", "district_id", "name")
+COMMUNITY_COLUMNS = ("id", "code", "subdistrict_id", "district_id", "name")
 COMPOUND_COLUMNS = ("id", "community_id", "district_id", "name", "lat", "lon")
 BUILDING_COLUMNS = ("id", "compound_id", "number", "lat", "lon")
 UNIT_COLUMNS = ("id", "building_id", "number")

@@ -28,6 +28,7 @@ class Subdistrict(Base):
     __tablename__ = "subdistrict"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(9), unique=True)  # district code + 3 digits (统计用区划代码)
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))
 
@@ -38,6 +39,7 @@ class Community(Base):
     __tablename__ = "community"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)  # subdistrict code + 3 digits
     subdistrict_id: Mapped[int] = mapped_column(ForeignKey("subdistrict.id"), index=True)
     district_id: Mapped[int] = mapped_column(ForeignKey("district.id"), index=True)
     name: Mapped[str] = mapped_column(String(50))

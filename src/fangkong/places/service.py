@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.errors import NotFound
+from fangkong.core.jurisdiction import Jurisdiction
 from fangkong.core.pagination import PageRequest
 from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit, Venue
 
@@ -28,12 +29,30 @@ class DistrictSummary:
     residents: int | None  # filled by the people domain when it composes the view
 
 
+def district_ids_within(scope: Jurisdiction):
+    """A subquery of the district ids inside `scope` (all of them for the city)."""
+    query = select(District.id)
+    return query if scope.is_city else query.where(District.code == scope.district_code)
+
+
+def community_ids_within(scope: Jurisdiction):
+    """A subquery of the community ids inside `scope`."""
+    query = select(Community.id)
+    if scope.is_city:
+        return query
+    if scope.level == "district":
+        return query.where(Community.district_id.in_(district_ids_within(scope)))
+    if scope.level == "subdistrict":
+        return query.join(Subdistrict, Community.subdistrict_id == Subdistrict.id).where(Subdistrict.code == scope.code)
+    return query.where(Community.code == scope.code)
+
+
 def _count_by_district(session: Session, column) -> dict[int, int]:
     return dict(session.execute(select(column, func.count()).group_by(column)).all())
 
 
 def list_districts(
-    session: Session, *, resident_counts: Mapping[int, int] | None = None
+    session: Session, *, scope: Jurisdiction, resident_counts: Mapping[int, int] | None = None
 ) -> list[DistrictSummary]:
     """Districts by code with their place counts; resident counts come from people (a higher floor)."""
     subdistricts = _count_by_district(session, Subdistrict.district_id)
@@ -53,23 +72,34 @@ def list_districts(
             compounds=compounds.get(d.id, 0),
             residents=None if resident_counts is None else resident_counts.get(d.id, 0),
         )
-        for d in session.scalars(select(District).order_by(District.code))
+        for d in session.scalars(
+            select(District).where(District.id.in_(district_ids_within(scope))).order_by(District.code)
+        )
     ]
 
 
-def get_district_by_code(session: Session, code: str) -> District:
-    district = session.scalar(select(District).where(District.code == code))
+def get_district_by_code(session: Session, code: str, *, scope: Jurisdiction) -> District:
+    district = session.scalar(
+        select(District).where(District.code == code, District.id.in_(district_ids_within(scope)))
+    )
     if district is None:
         raise NotFound("district", details={"code": code})
     return district
 
 
 def list_venues(
-    session: Session, *, page: PageRequest, district_code: str | None = None, kind: str | None = None
+    session: Session,
+    *,
+    scope: Jurisdiction,
+    page: PageRequest,
+    district_code: str | None = None,
+    kind: str | None = None,
 ) -> tuple[list[Venue], int]:
-    query = select(Venue)
+    query = select(Venue).where(Venue.district_id.in_(district_ids_within(scope)))
+    if scope.level in ("subdistrict", "community"):
+        query = query.where(Venue.community_id.in_(community_ids_within(scope)))
     if district_code:
-        query = query.where(Venue.district_id == get_district_by_code(session, district_code).id)
+        query = query.where(Venue.district_id == get_district_by_code(session, district_code, scope=scope).id)
     if kind:
         query = query.where(Venue.kind == kind)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0

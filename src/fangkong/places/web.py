@@ -9,9 +9,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
-from fangkong.core.auth import page_user
 from fangkong.core.deps import get_session
-from fangkong.core.models import User
+from fangkong.core.permissions import PLACES_READ, Actor, require
 from fangkong.core.pagination import MAX_PER_PAGE, PageRequest
 from fangkong.places import service
 from fangkong.web.templating import Pager, render
@@ -23,10 +22,10 @@ TOTAL_FIELDS = ("subdistricts", "communities", "compounds", "residents")
 
 @router.get("/places")
 def districts_page(
-    request: Request, user: User = Depends(page_user), session: Session = Depends(get_session)
+    request: Request, actor: Actor = Depends(require(PLACES_READ)), session: Session = Depends(get_session)
 ) -> Response:
     language = i18n.request_language(request)
-    districts = service.list_districts(session)
+    districts = service.list_districts(session, scope=actor.jurisdiction)
     # resident counts belong to people (a higher floor): shown only when list_districts provides them
     with_residents = any(d.residents is not None for d in districts)
     fields = TOTAL_FIELDS if with_residents else TOTAL_FIELDS[:-1]
@@ -36,7 +35,7 @@ def districts_page(
         for d in districts
     ]
     context = {"districts": districts, "fields": fields, "totals": totals, "markers": markers}
-    return render(request, "places/districts.html", context, user=user, active="places")
+    return render(request, "places/districts.html", context, user=actor.user, active="places")
 
 
 @router.get("/places/venues")
@@ -45,13 +44,16 @@ def venues_page(
     district: str = "",
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
-    user: User = Depends(page_user),
+    actor: Actor = Depends(require(PLACES_READ)),
     session: Session = Depends(get_session),
 ) -> Response:
     venues, total = service.list_venues(
-        session, page=PageRequest(page=page, per_page=per_page), district_code=district or None
+        session,
+        scope=actor.jurisdiction,
+        page=PageRequest(page=page, per_page=per_page),
+        district_code=district or None,
     )
-    districts = service.list_districts(session)
+    districts = service.list_districts(session, scope=actor.jurisdiction)
     names = {d.id: d for d in districts}
 
     def pager_url(number: int) -> str:
@@ -66,4 +68,4 @@ def venues_page(
         "pager": Pager(page=page, per_page=per_page, total=total),
         "pager_url": pager_url,
     }
-    return render(request, "places/venues.html", context, user=user, active="places")
+    return render(request, "places/venues.html", context, user=actor.user, active="places")

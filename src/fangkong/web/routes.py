@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from fangkong.core import clock, i18n
-from fangkong.core.auth import SESSION_USER_KEY, authenticate, page_user, user_from_request
+from fangkong.core import audit, clock, i18n
+from fangkong.core.auth import Principal, resolve_principal, session_token
+from fangkong.core.csrf import require_csrf
 from fangkong.core.deps import get_session
 from fangkong.core.errors import NotFound
+from fangkong.core.permissions import SHELL, Actor, public, require
 from fangkong.core.models import User
-from fangkong.web.templating import MODULES, PLACEHOLDER_MODULES, Module, render
+from fangkong.core.sessions import clear_session_cookie, revoke_token, set_session_cookie, start_session
+from fangkong.core.throttle import LoginOutcome, attempt_login
+from fangkong.web.templating import PLACEHOLDER_MODULES, Module, render, visible_modules
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,38 +34,69 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-@router.get("/login")
+@router.get("/login", dependencies=[Depends(public())])
 def login_form(request: Request, next: str = "/", session: Session = Depends(get_session)) -> Response:
-    if user_from_request(request, session) is not None:
+    if resolve_principal(request, session) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return render(request, "login.html", {"next": safe_next(next), "username": "", "failed": False})
 
 
-@router.post("/login")
-def login(
+@router.post("/login", dependencies=[Depends(require_csrf), Depends(public())])
+async def login(
     request: Request,
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form("/"),
     session: Session = Depends(get_session),
 ) -> Response:
-    user = authenticate(session, username=username, password=password) if username and password else None
-    if user is None:
-        # one message whatever went wrong: it must not tell whether the username exists
-        context = {"next": safe_next(next), "username": username, "failed": True}
-        return render(request, "login.html", context, status=401)
-    request.session.clear()  # a new session on login: no fixation
-    request.session[SESSION_USER_KEY] = user.id
-    return RedirectResponse(safe_next(next), status_code=303)
+    settings = request.app.state.settings
+    outcome = LoginOutcome(None)
+    if username and password:
+        ip = request.client.host if request.client else ""
+        outcome = await run_in_threadpool(
+            attempt_login, session, username=username, password=password, settings=settings, ip=ip
+        )
+    if outcome.user is None:
+        await asyncio.sleep(outcome.delay)  # repeated failures answer ever more slowly (capped)
+        # one message for a wrong password and an unknown user: it must not tell whether the username exists
+        context = {"next": safe_next(next), "username": username, "failed": True, "locked": outcome.locked,
+                   "lock_minutes": settings.login_lock_minutes}
+        return render(request, "login.html", context, status=429 if outcome.locked else 401)
+    return await run_in_threadpool(_start_session, request, session, outcome.user, safe_next(next))
 
 
-@router.post("/logout")
-def logout(request: Request) -> Response:
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
+def _start_session(request: Request, session: Session, user: User, target: str) -> Response:
+    """A new server-side session on every login (no fixation); the previous one of this browser ends."""
+    settings = request.app.state.settings
+    old_token = session_token(request)
+    if old_token:
+        revoke_token(session, old_token)
+    row, token = start_session(
+        session, user=user, settings=settings,
+        ip=request.client.host if request.client else "", user_agent=request.headers.get("user-agent", ""),
+    )
+    actor = Principal(user=user, via="session", session_id=row.id)
+    audit.record(session, action="auth.login", object_type="user", object_id=user.id, actor=actor,
+                 actor_via="session")
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, token, settings)
+    return response
 
 
-@router.get("/lang/{code}")
+@router.post("/logout", dependencies=[Depends(public())])
+def logout(request: Request, session: Session = Depends(get_session)) -> Response:
+    """Revoke the session on the server: the cookie, even if copied, opens nothing afterwards."""
+    token = session_token(request)
+    principal = resolve_principal(request, session) if token else None
+    if token and revoke_token(session, token) and principal is not None:
+        audit.record(session, action="auth.logout", object_type="user", object_id=principal.user.id,
+                     actor=principal, actor_via="session")
+    response = RedirectResponse("/login", status_code=303)
+    clear_session_cookie(response, request.app.state.settings)
+    return response
+
+
+@router.get("/lang/{code}", dependencies=[Depends(public())])
 def switch_language(code: str, next: str = "/") -> Response:
     if code not in i18n.LANGUAGES:
         raise NotFound("language", details={"code": code})
@@ -70,13 +108,14 @@ def switch_language(code: str, next: str = "/") -> Response:
 
 
 @router.get("/")
-def home(request: Request, user: User = Depends(page_user)) -> Response:
-    return render(request, "home.html", {"cards": MODULES, "today": clock.today()}, user=user, active="home")
+def home(request: Request, actor: Actor = Depends(require(SHELL))) -> Response:
+    context = {"cards": visible_modules(actor.user), "today": clock.today()}
+    return render(request, "home.html", context, user=actor.user, active="home")
 
 
 def _placeholder_route(module: Module):
-    def placeholder(request: Request, user: User = Depends(page_user)) -> Response:
-        return render(request, "module.html", {"module": module}, user=user, active=module.key)
+    def placeholder(request: Request, actor: Actor = Depends(require(SHELL))) -> Response:
+        return render(request, "module.html", {"module": module}, user=actor.user, active=module.key)
 
     placeholder.__name__ = f"placeholder_{module.key}"
     return placeholder

@@ -12,8 +12,9 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from fangkong import __version__
-from fangkong.core import i18n
-from fangkong.core.auth import SESSION_USER_KEY
+from fangkong.core import csrf, i18n
+from fangkong.core.permissions import AUDIT_READ, SHELL, role_allows
+from fangkong.core.sessions import SESSION_COOKIE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -25,6 +26,7 @@ class Module:
     key: str  # catalog keys nav.<key> and modules.<key>.summary
     path: str
     built: bool = False
+    action: str = SHELL  # shown only to roles allowed this action
 
 
 MODULES: tuple[Module, ...] = (
@@ -41,13 +43,14 @@ MODULES: tuple[Module, ...] = (
     Module("hotline", "/hotline"),
     Module("inspection", "/inspection"),
     Module("dashboard", "/dashboard"),
+    Module("audit", "/audit", built=True, action=AUDIT_READ),
 )
 PLACEHOLDER_MODULES = tuple(m for m in MODULES if not m.built)
 
 
-def csrf_field() -> Markup:
-    """Hidden CSRF input for every POST form. Empty until the access issue adds tokens."""
-    return Markup("")
+def csrf_field(request: Request) -> Markup:
+    """The hidden CSRF input every POST form carries (templates call ``csrf_field()``)."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(csrf.CSRF_FIELD, csrf.csrf_token(request))
 
 
 def _shell_context(request: Request) -> dict[str, Any]:
@@ -57,8 +60,8 @@ def _shell_context(request: Request) -> dict[str, Any]:
         "html_lang": i18n.HTML_LANG[language],
         "other_lang": "en" if language == "zh" else "zh",
         "t": i18n.translator(language),
-        "modules": MODULES,
-        "csrf_field": csrf_field,
+        "csrf_field": lambda: csrf_field(request),
+        "csrf_token": lambda: csrf.csrf_token(request),
         "asset_version": __version__,
         "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     }
@@ -77,9 +80,17 @@ def render(
     active: str | None = None,
 ) -> Response:
     """Render a page; ``user`` shows the user bar and navigation, ``active`` marks a nav entry."""
-    page_context = {"user": user, "active": active}
+    page_context = {"user": user, "active": active, "modules": visible_modules(user)}
     page_context.update(context or {})
-    return templates.TemplateResponse(request, name, page_context, status_code=status)
+    response = templates.TemplateResponse(request, name, page_context, status_code=status)
+    csrf.set_pending_cookie(request, response)  # the pre-session cookie the page's token is bound to
+    return response
+
+
+def visible_modules(user: Any) -> tuple[Module, ...]:
+    if user is None:
+        return ()
+    return tuple(m for m in MODULES if role_allows(user.role, m.action))
 
 
 def is_htmx(request: Request) -> bool:
@@ -93,7 +104,7 @@ def render_error_page(request: Request, *, status: int, code: str, message: str)
     title_key = f"errors.status.{status}"
     title = t(title_key) if i18n.has_key(i18n.DEFAULT_LANGUAGE, title_key) else t("errors.status.other")
     explanation = t(f"errors.code.{code}", default="")
-    logged_in = "session" in request.scope and request.session.get(SESSION_USER_KEY) is not None
+    logged_in = SESSION_COOKIE in request.cookies  # only picks the link: home or login
     context = {
         "status": status,
         "code": code,

@@ -1,0 +1,118 @@
+"""Roles and what they may do, declared once; `require(action)` enforces it on every route.
+
+Each route declares exactly one action through `require` (or `public()` for the few pages
+anyone may open); the authorization matrix test reads these declarations from the route table,
+so a route without one fails the suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from fangkong.core.auth import LoginRequired, Principal, not_authenticated, resolve_principal
+from fangkong.core.deps import get_session
+from fangkong.core.errors import DomainError
+from fangkong.core.jurisdiction import Jurisdiction, parse_jurisdiction
+
+# glossary names; one task force role each
+TASK_FORCES = ("coordination", "supplies", "prevention", "construction_sites", "public_areas")
+ROLES = (
+    "admin", "commander", *TASK_FORCES, "community_worker", "investigator", "lab_operator",
+    "quarantine_site_staff", "hotline_agent", "department_handler", "inspector",
+)
+
+SHELL = "shell.view"  # home and module pages: every role
+PLACES_READ = "places.read"
+RESIDENTS_READ = "residents.read"
+RESIDENTS_WRITE = "residents.write"
+RESIDENTS_REVEAL = "residents.reveal"  # the full ID number and phone, audited
+AUDIT_READ = "audit.read"
+USERS_MANAGE = "users.manage"
+
+ACTIONS = (SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, AUDIT_READ, USERS_MANAGE)
+
+_EVERYONE = {SHELL, PLACES_READ}
+_READ_PEOPLE = _EVERYONE | {RESIDENTS_READ}
+_WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL}
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset({SHELL, PLACES_READ, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE}),
+    "commander": frozenset(_READ_PEOPLE | {AUDIT_READ}),
+    "coordination": frozenset(_READ_PEOPLE),
+    "supplies": frozenset(_READ_PEOPLE),
+    "prevention": frozenset(_WORK_WITH_PEOPLE),
+    "construction_sites": frozenset(_READ_PEOPLE),
+    "public_areas": frozenset(_READ_PEOPLE),
+    "community_worker": frozenset(_WORK_WITH_PEOPLE),
+    "investigator": frozenset(_WORK_WITH_PEOPLE),
+    "lab_operator": frozenset(_EVERYONE),
+    "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
+    "hotline_agent": frozenset(_EVERYONE),
+    "department_handler": frozenset(_EVERYONE),
+    "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ}),
+}
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_PERMISSIONS.get(role, frozenset())
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The caller of a use case: who, through what, and where they may look."""
+
+    principal: Principal
+    jurisdiction: Jurisdiction
+
+    @property
+    def user(self):
+        return self.principal.user
+
+    @property
+    def name(self) -> str:
+        return self.principal.user.username
+
+    def may(self, action: str) -> bool:
+        return role_allows(self.principal.user.role, action) and self.principal.allows(action)
+
+
+class Forbidden(DomainError):
+    status = 403
+
+    def __init__(self, action: str) -> None:
+        super().__init__("forbidden", f"your role may not do this ({action})", details={"action": action})
+
+
+def require(action: str):
+    """A dependency that lets the request through only for roles (and token scopes) allowed `action`."""
+    if action not in ACTIONS:
+        raise ValueError(f"undeclared action {action!r}")
+
+    def dependency(request: Request, session: Session = Depends(get_session)) -> Actor:
+        principal = resolve_principal(request, session)
+        is_api = request.url.path.startswith("/api/")
+        if principal is None or (not is_api and principal.via != "session"):
+            if is_api:
+                raise not_authenticated(request)
+            raise LoginRequired()
+        actor = Actor(principal=principal, jurisdiction=parse_jurisdiction(principal.user.jurisdiction_code))
+        if not actor.may(action):
+            raise Forbidden(action)
+        request.state.actor = actor
+        return actor
+
+    dependency.fangkong_action = action
+    return dependency
+
+
+def public():
+    """Declares a route open to anyone (login page, health, language switch)."""
+
+    def dependency() -> None:
+        return None
+
+    dependency.fangkong_action = None
+    return dependency
