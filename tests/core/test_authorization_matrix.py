@@ -1,0 +1,238 @@
+"""The authorization matrix, generated from the app's route table.
+
+Every API and page route x anonymous and every role x an object in the caller's own district
+(平城区 140213) and in another (云冈区 140214). Expected answers follow from the permission the
+route declares (`require(action)` or `public()`) and ROLE_PERMISSIONS:
+anonymous → 401 (API) or a redirect to the login page; a role without the action → 403;
+with the action → success on its own objects and 404 on others' (never a 403 that confirms them).
+
+A route without a declared permission fails here; so does a route with path parameters or a
+body that has no example below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+from fastapi.testclient import TestClient
+from starlette.routing import Mount
+
+import factories
+import weblogin
+from fangkong.core.permissions import ROLES, role_allows
+from fangkong.core.pii import mask_id_number
+from fangkong.people.models import Resident
+from fangkong.places.models import District
+
+OWN, OTHER = "140213", "140214"
+FRAMEWORK_ROUTES = {"/api/openapi.json"}  # served by FastAPI itself: the public contract
+
+
+@dataclass
+class World:
+    """One resident and one unit in each district, created in the test's rollback session."""
+
+    units: dict[str, int] = field(default_factory=dict)
+    residents: dict[str, int] = field(default_factory=dict)
+    numbers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Example:
+    """How to call a route: path parameters, body, and its success status."""
+
+    path: Callable[[World, str], dict] | None = None
+    json: Callable[[World, str], dict] | None = None
+    form: Callable[[World, str], dict] | None = None
+    ok: int = 200
+    about_an_object: bool = False  # answers 404 for objects outside the caller's jurisdiction
+    other_hidden_in_body: bool = False  # a page that answers 200 either way but must not show the other's record
+
+
+def _resident_path(world: World, where: str) -> dict:
+    return {"resident_id": world.residents[where]}
+
+
+EXAMPLES: dict[tuple[str, str], Example] = {
+    ("POST", "/login"): Example(form=lambda w, _: {"username": "nobody", "password": "wrong-password"}),
+    ("POST", "/logout"): Example(form=lambda w, _: {}),
+    ("GET", "/lang/{code}"): Example(path=lambda w, _: {"code": "en"}),
+    ("POST", "/people/residents/search"): Example(
+        form=lambda w, where: {"id_number": w.numbers[where]}, about_an_object=True, other_hidden_in_body=True
+    ),
+    ("POST", "/people/residents/{resident_id}/reveal"): Example(
+        path=_resident_path, form=lambda w, _: {"reason": "流调核实"}, about_an_object=True
+    ),
+    ("POST", "/api/v1/residents"): Example(
+        json=lambda w, where: {"name": "新居民", "id_number": factories.id_number(), "home_unit_id": w.units[where]},
+        ok=201,
+        about_an_object=True,
+    ),
+    ("POST", "/api/v1/residents/lookup"): Example(
+        json=lambda w, where: {"id_number": w.numbers[where]}, about_an_object=True
+    ),
+    ("GET", "/api/v1/residents/{resident_id}"): Example(path=_resident_path, about_an_object=True),
+    ("POST", "/api/v1/residents/{resident_id}/reveal"): Example(
+        path=_resident_path, json=lambda w, _: {"reason": "流调核实"}, about_an_object=True
+    ),
+}
+
+
+def declared_actions(route: APIRoute) -> list:
+    """The permissions a route declares, found among its dependencies (require/public set the mark)."""
+    found = []
+
+    def walk(dependant) -> None:
+        for dependency in dependant.dependencies:
+            if hasattr(dependency.call, "fangkong_action"):
+                found.append(dependency.call.fangkong_action)
+            walk(dependency)
+
+    walk(route.dependant)
+    return found
+
+
+def flat_routes(app) -> list:
+    """The app's routes with their effective paths (recent FastAPI keeps included routers nested)."""
+    try:
+        from fastapi.routing import iter_route_contexts
+    except ImportError:  # older FastAPI copies included routes into app.routes
+        return list(app.routes)
+    return list(iter_route_contexts(app.routes))
+
+
+def api_and_page_routes(app) -> list[tuple[str, APIRoute]]:
+    routes = []
+    for route in flat_routes(app):
+        original = getattr(route, "original_route", route)
+        if isinstance(original, Mount) or (not isinstance(original, APIRoute) and route.path in FRAMEWORK_ROUTES):
+            continue
+        assert isinstance(original, APIRoute), f"{route.path}: not a FastAPI route, so it cannot declare a permission"
+        routes.extend((method, route) for method in sorted(route.methods))
+    return routes
+
+
+def example_for(method: str, route: APIRoute) -> Example:
+    example = EXAMPLES.get((method, route.path))
+    if example is None:
+        assert method == "GET" and "{" not in route.path, (
+            f"{method} {route.path}: add a request example to the authorization matrix"
+        )
+        example = Example()
+    return example
+
+
+@pytest.fixture
+def world(session) -> World:
+    world = World()
+    registrar = factories.actor(session, role="prevention", jurisdiction="140200", username="registrar")
+    for code, name in ((OWN, "平城区"), (OTHER, "云冈区")):
+        unit = factories.place_chain(session, district_code=code, district_name=name)
+        number = factories.id_number()
+        resident = factories.resident(session, unit=unit, id_number=number, by=registrar)
+        world.units[code], world.residents[code], world.numbers[code] = unit.id, resident.id, number
+    return world
+
+
+def _client(app, role: str | None, session, jurisdiction: str = OWN) -> TestClient:
+    client = TestClient(app, raise_server_exceptions=False)
+    if role is None:
+        client.headers[weblogin.CSRF_HEADER] = weblogin.login_token(client)
+        return client
+    user = factories.user(session, role=role, jurisdiction=jurisdiction)
+    response = weblogin.log_in(client, user.username, factories.ADMIN_PASSWORD)
+    assert response.status_code == 303, (role, response.text)
+    return client
+
+
+def _call(client: TestClient, method: str, route: APIRoute, example: Example, world: World, where: str):
+    path = route.path.format(**example.path(world, where)) if example.path else route.path
+    kwargs = {"follow_redirects": False}
+    if example.json:
+        kwargs["json"] = example.json(world, where)
+    if example.form:
+        kwargs["data"] = example.form(world, where)
+    return client.request(method, path, **kwargs)
+
+
+def _expected(route: APIRoute, action, role: str | None, example: Example, where: str) -> int:
+    is_api = route.path.startswith("/api/")
+    if role is None:
+        return 401 if is_api else 303
+    if not role_allows(role, action):
+        return 403
+    if example.about_an_object and where == OTHER and not example.other_hidden_in_body:
+        return 404
+    return example.ok
+
+
+def test_every_route_declares_exactly_one_permission(app):
+    undeclared = [
+        f"{method} {route.path}" for method, route in api_and_page_routes(app) if len(declared_actions(route)) != 1
+    ]
+    assert undeclared == [], "routes without exactly one require(...)/public(): " + ", ".join(undeclared)
+
+
+def test_authorization_matrix(app, session, world):
+    routes = api_and_page_routes(app)
+    failures = []
+    for role in (None, *ROLES):
+        client = _client(app, role, session)
+        for method, route in routes:
+            [action] = declared_actions(route)
+            if action is None or (method, route.path) in {("POST", "/logout")}:
+                continue  # public routes are checked below; logging out would end this client's session
+            example = example_for(method, route)
+            for where in (OWN, OTHER) if example.about_an_object else (OWN,):
+                response = _call(client, method, route, example, world, where)
+                expected = _expected(route, action, role, example, where)
+                if response.status_code != expected:
+                    failures.append(f"{role or 'anonymous'} {method} {route.path} [{where}]: "
+                                    f"{response.status_code}, expected {expected}")
+                elif expected == 303 and not response.headers["location"].startswith("/login"):
+                    failures.append(f"anonymous {method} {route.path}: redirected to {response.headers['location']}")
+                elif example.other_hidden_in_body and expected == 200:
+                    shown = mask_id_number(world.numbers[where]) in response.text
+                    if shown != (where == OWN):
+                        failures.append(f"{role} {method} {route.path} [{where}]: record shown={shown}")
+    assert failures == []
+
+
+def test_public_routes_answer_anonymous_callers(app, world):
+    client = _client(app, None, None)
+    for method, route in api_and_page_routes(app):
+        if declared_actions(route) == [None]:
+            response = _call(client, method, route, example_for(method, route), world, OWN)
+            assert response.status_code in (200, 303, 401), f"{method} {route.path}: {response.status_code}"
+
+
+def test_community_worker_of_pingcheng_cannot_reach_a_yungang_resident(app, session, world):
+    worker = _client(app, "community_worker", session)
+    other_id, other_number = world.residents[OTHER], world.numbers[OTHER]
+    assert worker.get(f"/api/v1/residents/{other_id}").status_code == 404
+    assert worker.post("/api/v1/residents/lookup", json={"id_number": other_number}).status_code == 404
+    assert worker.post(f"/api/v1/residents/{other_id}/reveal", json={"reason": "试探"}).status_code == 404
+    listed = worker.get("/api/v1/residents?per_page=200").json()
+    assert other_id not in [row["id"] for row in listed["items"]]
+    assert worker.get(f"/api/v1/residents?district={OTHER}").status_code == 404
+    page = worker.get("/people/residents?per_page=200")
+    assert mask_id_number(other_number) not in page.text and mask_id_number(world.numbers[OWN]) in page.text
+
+    # guessing sequential ids finds exactly the residents of her own district
+    in_own_district = {
+        resident_id
+        for (resident_id,) in session.execute(
+            select(Resident.id).join(District, Resident.district_id == District.id).where(District.code == OWN)
+        )
+    }
+    answers = {rid: worker.get(f"/api/v1/residents/{rid}").status_code for rid in range(1, other_id + 5)}
+    assert {rid for rid, status in answers.items() if status == 200} == in_own_district & set(answers)
+    assert set(answers.values()) == {200, 404}
+
+    commander = _client(app, "commander", session, jurisdiction="140200")
+    seen = commander.get(f"/api/v1/residents/{other_id}")
+    assert seen.status_code == 200 and seen.json()["id_number_masked"] == mask_id_number(other_number)
