@@ -26,7 +26,7 @@ for _name, _value in TEST_ENV.items():
 os.environ.pop("FANGKONG_DATABASE_URL", None)
 
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import Engine  # noqa: E402
+from sqlalchemy.engine import Engine, make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from fangkong.config import reset_settings  # noqa: E402
@@ -83,10 +83,9 @@ class FreshDatabase:
             with admin.begin() as conn:
                 conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
             admin.dispose()
-            self.url = POSTGRES_URL
-            self.engine = make_engine(
-                POSTGRES_URL, connect_args={"options": f"-csearch_path={self.schema}"}
-            )
+            # the schema travels in the URL, so a command run with FANGKONG_DATABASE_URL=url lands in it too
+            self.url = str(make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={self.schema}"}))
+            self.engine = make_engine(self.url)
         migrate.upgrade(self.engine)
 
     def drop(self) -> None:

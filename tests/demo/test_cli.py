@@ -16,8 +16,6 @@ from fangkong.people.models import Resident
 
 @pytest.fixture
 def demo_app(fresh_database, monkeypatch):
-    if fresh_database.backend != "sqlite":
-        pytest.skip("the command reads FANGKONG_DATABASE_URL; the PostgreSQL fixture uses a schema")
     monkeypatch.setenv("FANGKONG_DATABASE_URL", fresh_database.url)
     reset_settings()
     get_engine.cache_clear()
