@@ -21,6 +21,7 @@ from fangkong.core.cli import db_app, ensure_demo_admin, init_command, token_app
 from fangkong.core.audit_cli import audit_command
 from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
+from fangkong.policy.cli import policy_app
 
 app = typer.Typer(
     name="fangkong",
@@ -35,6 +36,7 @@ app.command("audit")(audit_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+app.add_typer(policy_app, name="policy")
 
 
 @app.command("serve")
