@@ -80,3 +80,17 @@ def resident(session: Session, *, name: str = "王秀英", unit: Unit | None = N
 
 def admin(session: Session, username: str = "commander-li"):
     return create_user(session, username=username, password=ADMIN_PASSWORD, role="admin")
+
+
+def managed(session: Session, *, category: str = "close_contact", anchor: str = "2022-11-06", by=None, **kwargs):
+    """A person under management (a new resident unless `resident_id` or a document is given)."""
+    from datetime import date
+
+    from fangkong.people import managed as managed_service
+
+    by = by or actor(session, role="prevention")
+    if "resident_id" not in kwargs and "document_number" not in kwargs:
+        kwargs["resident_id"] = resident(session, unit=kwargs.pop("unit", None) or place_chain(session), by=by).id
+    return managed_service.put_under_management(
+        session, actor=by, category=category, anchor=date.fromisoformat(anchor), **kwargs
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from fastapi import Depends, FastAPI, Request
@@ -20,9 +21,10 @@ from fangkong.core.csrf import csrf_protect
 from fangkong.core.db import database_status, make_engine, session_factory
 from fangkong.core.errors import DomainError
 from fangkong.core.hardening import SecurityMiddleware
-from fangkong.core.http_errors import install_error_handlers
+from fangkong.core.http_errors import api_error_responses, install_error_handlers
 from fangkong.core.permissions import public
 from fangkong.people import api as people_api
+from fangkong.people import managed_api as people_managed_api
 from fangkong.people import web as people_web
 from fangkong.places import api as places_api
 from fangkong.places import web as places_web
@@ -31,6 +33,15 @@ from fangkong.web import routes as shell_routes
 from fangkong.web.templating import render_error_page
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
+API_PREFIX = "/api/v1"
+BEARER_SCHEME = "apiToken"
+BEARER_SECURITY = {
+    "type": "http",
+    "scheme": "bearer",
+    "bearerFormat": "fk_<prefix>_<secret>",
+    "description": "An API token from `fangkong token create`: it acts as its owner (role and jurisdiction), "
+    "limited to the actions in its scopes.",
+}
 
 
 def login_redirect(request: Request) -> Response:
@@ -76,6 +87,18 @@ class FangkongApp(FastAPI):
             super().build_middleware_stack(), max_body_bytes=settings.max_body_bytes, hsts=settings.cookie_secure
         )
 
+    def openapi(self) -> dict[str, Any]:
+        """The contract, declaring API tokens as HTTP bearer auth on every /api/v1 operation (docs only:
+        authentication itself is `core.auth.resolve_principal`)."""
+        if self.openapi_schema is None:
+            schema = super().openapi()
+            schema.setdefault("components", {}).setdefault("securitySchemes", {})[BEARER_SCHEME] = BEARER_SECURITY
+            for path, operations in schema["paths"].items():
+                if path.startswith(API_PREFIX + "/"):
+                    for operation in operations.values():
+                        operation["security"] = [{BEARER_SCHEME: []}]
+        return self.openapi_schema
+
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -110,8 +133,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return {"status": "ok" if db["status"] == "ok" else "degraded", "version": __version__, "database": db}
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (places_api.router, people_api.router):
-        app.include_router(router, prefix="/api/v1")
+    for router in (places_api.router, people_api.router, people_managed_api.router):
+        app.include_router(router, prefix=API_PREFIX, responses=api_error_responses())
     for router in (shell_routes.router, audit_web.router, places_web.router, people_web.router):
         app.include_router(router)
     return app

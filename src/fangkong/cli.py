@@ -21,6 +21,7 @@ from fangkong.core.cli import db_app, ensure_demo_admin, init_command, token_app
 from fangkong.core.audit_cli import audit_command
 from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
+from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
 
 app = typer.Typer(
@@ -36,7 +37,9 @@ app.command("audit")(audit_command)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
+policy_app.command("switch")(switch_command)
 app.add_typer(policy_app, name="policy")
+app.add_typer(retention_app, name="retention")
 
 
 @app.command("serve")

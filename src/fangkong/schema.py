@@ -3,6 +3,7 @@
 from fangkong.core import audit as core_audit  # noqa: F401
 from fangkong.core import models as core_models  # noqa: F401
 from fangkong.core.db import Base
+from fangkong.people import managed_models as people_managed_models  # noqa: F401
 from fangkong.people import models as people_models  # noqa: F401
 from fangkong.places import models as places_models  # noqa: F401
 

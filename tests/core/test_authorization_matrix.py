@@ -12,6 +12,7 @@ body that has no example below.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -39,6 +40,7 @@ class World:
     units: dict[str, int] = field(default_factory=dict)
     residents: dict[str, int] = field(default_factory=dict)
     numbers: dict[str, str] = field(default_factory=dict)
+    managed: dict[str, int] = field(default_factory=dict)  # a resident under management in each district
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,23 @@ class Example:
 
 def _resident_path(world: World, where: str) -> dict:
     return {"resident_id": world.residents[where]}
+
+
+_passports = itertools.count(1)
+
+
+def _non_resident(world: World, where: str) -> dict:
+    return {
+        "category": "inbound", "anchor": "2022-11-12", "source": "inbound", "name": "Jane Roe",
+        "document_kind": "passport", "document_number": f"E{next(_passports):08d}", "unit_id": world.units[where],
+    }
+
+
+def _override(world: World, where: str) -> dict:
+    return {
+        "district": where, "category": "close_contact", "phase_kind": "home_quarantine", "extra_days": 1,
+        "reason": "矩阵测试", "starts_on": "2022-11-12", "ends_on": "2022-11-20",
+    }
 
 
 EXAMPLES: dict[tuple[str, str], Example] = {
@@ -76,6 +95,16 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         json=lambda w, where: {"id_number": w.numbers[where]}, about_an_object=True
     ),
     ("GET", "/api/v1/residents/{resident_id}"): Example(path=_resident_path, about_an_object=True),
+    ("POST", "/api/v1/managed"): Example(json=_non_resident, ok=201, about_an_object=True),
+    ("GET", "/api/v1/managed/{person_id}"): Example(
+        path=lambda w, where: {"person_id": w.managed[where]}, about_an_object=True
+    ),
+    ("POST", "/api/v1/policy/switch"): Example(
+        json=lambda w, _: {"to": "measures20", "effective": "2022-11-11", "dry_run": True}
+    ),
+    ("POST", "/api/v1/overrides"): Example(json=_override, ok=201, about_an_object=True),
+    ("POST", "/api/v1/residents/export"): Example(json=lambda w, where: {"district": where}, about_an_object=True),
+    ("POST", "/people/residents/export"): Example(form=lambda w, where: {"district": where}, about_an_object=True),
     ("POST", "/api/v1/residents/{resident_id}/reveal"): Example(
         path=_resident_path, json=lambda w, _: {"reason": "流调核实"}, about_an_object=True
     ),
@@ -135,6 +164,7 @@ def world(session) -> World:
         number = factories.id_number()
         resident = factories.resident(session, unit=unit, id_number=number, by=registrar)
         world.units[code], world.residents[code], world.numbers[code] = unit.id, resident.id, number
+        world.managed[code] = factories.managed(session, anchor="2022-11-12", resident_id=resident.id, by=registrar).id
     return world
 
 

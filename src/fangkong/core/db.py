@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 
+from pydantic import Field
 from sqlalchemy import MetaData, create_engine, event, text
 from sqlalchemy.engine import Engine, URL, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from fangkong.config import get_settings
+from fangkong.core.errors import InvalidInput
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -20,6 +23,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+MAX_ROW_ID = 2**31 - 1  # primary keys are INTEGER: larger ids cannot exist and PostgreSQL refuses to compare them
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]  # an id in a path or payload: out of range is a 422, not a 500
 
 
 class Base(DeclarativeBase):
@@ -41,8 +47,23 @@ def make_engine(database_url: str, **kwargs) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, **kwargs)
+    event.listen(engine, "before_cursor_execute", _refuse_nul_characters)
+    return engine
+
+
+def _refuse_nul_characters(_connection, _cursor, _statement, parameters, _context, executemany: bool) -> None:
+    """Text with a NUL character is bad input on both backends (PostgreSQL would fail the statement: a 500).
+
+    Checked for every single statement, so every form, payload and query parameter is covered; bulk
+    executemany loads (bulk.py) are skipped, they write rows generated or validated on their own.
+    """
+    if executemany or not parameters:
+        return
+    values = parameters.values() if isinstance(parameters, Mapping) else parameters
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        raise InvalidInput("nul_character", "text must not contain NUL characters")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Query
 
 from fangkong.core.errors import InvalidInput
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # keeps the row offset far inside every database's integer range
+
+# Query parameters of API lists: the contract shows the bounds, PageRequest enforces them
+# (with its stable error codes invalid_page / invalid_page_size).
+PageNumber = Annotated[
+    int, Query(description="1-based page number", json_schema_extra={"minimum": 1, "maximum": MAX_PAGE})
+]
+PageSize = Annotated[
+    int, Query(description="items per page", json_schema_extra={"minimum": 1, "maximum": MAX_PER_PAGE})
+]
 
 
 @dataclass(frozen=True)
@@ -15,8 +28,8 @@ class PageRequest:
     per_page: int = 50
 
     def __post_init__(self) -> None:
-        if self.page < 1:
-            raise InvalidInput("invalid_page", "page: must be 1 or more", details={"field": "page"})
+        if not 1 <= self.page <= MAX_PAGE:
+            raise InvalidInput("invalid_page", f"page: must be between 1 and {MAX_PAGE}", details={"field": "page"})
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise InvalidInput(
                 "invalid_page_size",

@@ -29,18 +29,32 @@ PLACES_READ = "places.read"
 RESIDENTS_READ = "residents.read"
 RESIDENTS_WRITE = "residents.write"
 RESIDENTS_REVEAL = "residents.reveal"  # the full ID number and phone, audited
+RESIDENTS_EXPORT = "residents.export"  # an .xlsx of the residents list, masked, audited
+RESIDENTS_EXPORT_UNMASKED = "residents.export_unmasked"  # the same with full numbers, for a stated reason
 AUDIT_READ = "audit.read"
 USERS_MANAGE = "users.manage"
+MANAGED_READ = "managed.read"  # people under management: lists, plans as timelines, overrides
+MANAGED_WRITE = "managed.write"  # put people under management
+POLICY_SWITCH = "policy.switch"  # recompute every live plan with another pack (preview or apply)
+OVERRIDES_WRITE = "overrides.write"  # record a local measure stricter than the pack, as its approver
+REPORTS_OVER_ENFORCEMENT = "reports.over_enforcement"  # overrides and plans stricter than the pack in force
 
-ACTIONS = (SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, AUDIT_READ, USERS_MANAGE)
+ACTIONS = (
+    SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
+    AUDIT_READ, USERS_MANAGE,
+    MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
+)
 
 _EVERYONE = {SHELL, PLACES_READ}
-_READ_PEOPLE = _EVERYONE | {RESIDENTS_READ}
-_WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL}
+_READ_PEOPLE = _EVERYONE | {RESIDENTS_READ, MANAGED_READ}
+_WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED}
+_WORK_WITH_PEOPLE |= {MANAGED_WRITE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({SHELL, PLACES_READ, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE}),
-    "commander": frozenset(_READ_PEOPLE | {AUDIT_READ}),
+    "admin": frozenset({SHELL, PLACES_READ, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH}),
+    "commander": frozenset(
+        _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
+    ),
     "coordination": frozenset(_READ_PEOPLE),
     "supplies": frozenset(_READ_PEOPLE),
     "prevention": frozenset(_WORK_WITH_PEOPLE),
@@ -52,7 +66,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
     "hotline_agent": frozenset(_EVERYONE),
     "department_handler": frozenset(_EVERYONE),
-    "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ}),
+    "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT}),
 }
 
 

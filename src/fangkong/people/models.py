@@ -34,3 +34,16 @@ class Resident(Base):
     # denormalized from the home unit so that jurisdiction filters need no five-table join
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"), index=True)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
+
+
+class RetentionStat(Base):
+    """What a retention purge deleted, kept as de-identified counts (no person, no record id)."""
+
+    __tablename__ = "retention_stat"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purged_on: Mapped[date] = mapped_column(Date, index=True)
+    release_on: Mapped[date] = mapped_column(Date)
+    category: Mapped[str] = mapped_column(String(32))
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
+    people: Mapped[int] = mapped_column(Integer)

@@ -158,20 +158,33 @@ def resident_view(session: Session, resident: Resident) -> dict:
     )
 
 
+def residents_query(session: Session, *, scope: Jurisdiction, district_code: str | None = None):
+    """(rows, count) selects of the residents inside `scope`, optionally of one district in it.
+
+    Rows are (Resident, district name, community name) in id order: the shape the list pages
+    and the export share. A district outside the scope is "not found".
+    """
+    conditions = [within(scope)]
+    if district_code:
+        district_id = places_service.get_district_by_code(session, district_code, scope=scope).id
+        conditions.append(Resident.district_id == district_id)
+    rows = (
+        select(Resident, District.name, Community.name)
+        .outerjoin(District, Resident.district_id == District.id)
+        .outerjoin(Community, Resident.community_id == Community.id)
+        .where(*conditions)
+        .order_by(Resident.id)
+    )
+    count = select(func.count()).select_from(Resident).where(*conditions)
+    return rows, count
+
+
 def list_residents(
     session: Session, *, scope: Jurisdiction, district_code: str | None = None, page: int = 1, per_page: int = 50
 ) -> tuple[list[dict], int]:
     request = PageRequest(page=page, per_page=per_page)
-    query = select(Resident, District.name, Community.name).outerjoin(
-        District, Resident.district_id == District.id
-    ).outerjoin(Community, Resident.community_id == Community.id)
-    query = query.where(within(scope))
-    count = select(func.count()).select_from(Resident).where(within(scope))
-    if district_code:
-        district_id = places_service.get_district_by_code(session, district_code, scope=scope).id
-        query = query.where(Resident.district_id == district_id)
-        count = count.where(Resident.district_id == district_id)
-    rows = session.execute(query.order_by(Resident.id).offset(request.offset).limit(request.per_page))
+    query, count = residents_query(session, scope=scope, district_code=district_code)
+    rows = session.execute(query.offset(request.offset).limit(request.per_page))
     views = [masked_view(r, district_name=d, community_name=c) for r, d, c in rows]
     return views, session.scalar(count) or 0
 

@@ -1,6 +1,8 @@
-"""Pages of residents: find one by ID number (HTMX partial), browse by district — always masked.
+"""Pages of residents: find one by ID number (HTMX partial), browse by district — always masked;
+export the list shown (masked, or in full for a stated reason by roles allowed to).
 
-The search is a POST so that ID numbers never land in URLs, browser history or access logs.
+The search and the export are POSTs so that ID numbers and reasons never land in URLs, browser
+history or access logs.
 """
 
 from __future__ import annotations
@@ -15,9 +17,16 @@ from fangkong.core import i18n
 from fangkong.core.deps import get_session
 from fangkong.core.errors import InvalidInput
 from fangkong.core.jurisdiction import Jurisdiction
-from fangkong.core.permissions import RESIDENTS_READ, RESIDENTS_REVEAL, Actor, require
+from fangkong.core.permissions import (
+    RESIDENTS_EXPORT,
+    RESIDENTS_EXPORT_UNMASKED,
+    RESIDENTS_READ,
+    RESIDENTS_REVEAL,
+    Actor,
+    require,
+)
 from fangkong.core.pagination import MAX_PER_PAGE
-from fangkong.people import service
+from fangkong.people import export, service
 from fangkong.places.service import list_districts
 from fangkong.web.templating import Pager, is_htmx, render
 
@@ -26,7 +35,8 @@ router = APIRouter(include_in_schema=False)
 PER_PAGE = 50
 
 
-def _list_context(session: Session, scope: Jurisdiction, district: str, page: int, per_page: int) -> dict:
+def _list_context(session: Session, actor: Actor, district: str, page: int, per_page: int) -> dict:
+    scope: Jurisdiction = actor.jurisdiction
     rows, total = service.list_residents(
         session, scope=scope, district_code=district or None, page=page, per_page=per_page
     )
@@ -42,6 +52,8 @@ def _list_context(session: Session, scope: Jurisdiction, district: str, page: in
         "selected": district,
         "pager": Pager(page=page, per_page=per_page, total=total),
         "pager_url": pager_url,
+        "may_export": actor.may(RESIDENTS_EXPORT),
+        "may_export_unmasked": actor.may(RESIDENTS_EXPORT_UNMASKED),
     }
 
 
@@ -66,7 +78,7 @@ def residents_page(
     actor: Actor = Depends(require(RESIDENTS_READ)),
     session: Session = Depends(get_session),
 ) -> Response:
-    context = {"searched": False, **_list_context(session, actor.jurisdiction, district, page, per_page)}
+    context = {"searched": False, **_list_context(session, actor, district, page, per_page)}
     return render(request, "people/residents.html", context, user=actor.user, active="residents")
 
 
@@ -82,7 +94,7 @@ def search_resident(
         # 200 even when invalid: HTMX swaps only successful responses, and the reason must show
         return render(request, "people/_search_result.html", outcome, user=actor.user)
     status = 422 if outcome["invalid"] else 200
-    context = {**outcome, **_list_context(session, actor.jurisdiction, "", 1, PER_PAGE)}
+    context = {**outcome, **_list_context(session, actor, "", 1, PER_PAGE)}
     return render(request, "people/residents.html", context, status=status, user=actor.user, active="residents")
 
 
@@ -97,3 +109,19 @@ def reveal_resident(
     """The full ID number and phone in place of the masked ones (HTMX); audited with the reason."""
     revealed = service.reveal(session, resident_id, actor=actor, reason=reason)
     return render(request, "people/_revealed.html", {"revealed": revealed}, user=actor.user)
+
+
+@router.post("/people/residents/export")
+def export_residents(
+    request: Request,
+    district: str = Form(""),
+    unmasked: bool = Form(False),
+    reason: str = Form(""),
+    actor: Actor = Depends(require(RESIDENTS_EXPORT)),
+    session: Session = Depends(get_session),
+) -> Response:
+    """The list of the district filter as an .xlsx download, headings in the page's language; audited."""
+    return export.download(
+        session, actor=actor, district_code=district or None, unmasked=unmasked, reason=reason,
+        language=i18n.request_language(request),
+    )

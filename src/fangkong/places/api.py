@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
 from fangkong.core.deps import get_session
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import PageNumber, PageRequest, PageSize
 from fangkong.core.permissions import PLACES_READ, Actor, require
 from fangkong.places import service
 from fangkong.places.schemas import DistrictOut, VenueOut, VenuePage
@@ -21,8 +21,8 @@ def list_districts(actor: Actor = Depends(require(PLACES_READ)), session: Sessio
 def list_venues(
     district: str | None = Query(None, description="GB/T 2260 district code"),
     kind: str | None = Query(None),
-    page: int = Query(1),
-    per_page: int = Query(50),
+    page: PageNumber = 1,
+    per_page: PageSize = 50,
     actor: Actor = Depends(require(PLACES_READ)),
     session: Session = Depends(get_session),
 ):
