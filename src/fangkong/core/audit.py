@@ -10,12 +10,12 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, func, select
+from sqlalchemy import JSON, DateTime, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fangkong.core import clock
 from fangkong.core.db import Base
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import PageRequest, fetch_page
 
 
 # (request id, client address) of the request being served, bound by the app's middleware
@@ -108,6 +108,4 @@ def search(
         query = query.where(AuditEvent.at >= since)
     if until:
         query = query.where(AuditEvent.at < until)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(AuditEvent.id.desc()).offset(page.offset).limit(page.per_page))
-    return list(rows), total
+    return fetch_page(session, query, page, AuditEvent.id.desc())

@@ -6,7 +6,7 @@ import secrets
 
 import typer
 
-from fangkong.config import env_file_path, get_settings, reset_settings
+from fangkong.config import env_file_path, reset_settings
 from fangkong.core import migrate, tokens, users
 from fangkong.core.auth import create_user
 from fangkong.core.db import get_engine, unit_of_work

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Query
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from fangkong.core.errors import InvalidInput
 
@@ -40,3 +42,10 @@ class PageRequest:
     @property
     def offset(self) -> int:
         return (self.page - 1) * self.per_page
+
+
+def fetch_page(session: Session, query: Select, page: PageRequest, *order_by) -> tuple[list, int]:
+    """One page of a select of ORM entities, ordered, with the total count of the unpaged query."""
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(*order_by).offset(page.offset).limit(page.per_page)).all()
+    return list(rows), total

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core.errors import NotFound
 from fangkong.core.jurisdiction import Jurisdiction
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import PageRequest, fetch_page
 from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit, Venue
 
 
@@ -102,9 +102,7 @@ def list_venues(
         query = query.where(Venue.district_id == get_district_by_code(session, district_code, scope=scope).id)
     if kind:
         query = query.where(Venue.kind == kind)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(Venue.id).offset(page.offset).limit(page.per_page)).all()
-    return list(rows), total
+    return fetch_page(session, query, page, Venue.id)
 
 
 @dataclass(frozen=True)
