@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ("demo_generation",)
+SCENARIOS = ("demo_generation", "policy_switch", "managed_list")
 
 
 def machine() -> dict:
@@ -43,6 +43,14 @@ def main(argv: list[str] | None = None) -> int:
             from bench import demo_generation
 
             result = demo_generation.run(args.population)
+        elif name == "policy_switch":
+            from bench import policy_switch
+
+            result = policy_switch.run()
+        else:
+            from bench import managed_list
+
+            result = managed_list.run()
         result["machine"] = machine()
         path = RESULTS / f"{name}.json"
         path.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n")

@@ -25,6 +25,8 @@ from fangkong.core.http_errors import api_error_responses, install_error_handler
 from fangkong.core.permissions import public
 from fangkong.people import api as people_api
 from fangkong.people import managed_api as people_managed_api
+from fangkong.people import managed_web as people_managed_web
+from fangkong.people import switch_web as people_switch_web
 from fangkong.people import web as people_web
 from fangkong.places import api as places_api
 from fangkong.places import web as places_web
@@ -135,6 +137,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (places_api.router, people_api.router, people_managed_api.router):
         app.include_router(router, prefix=API_PREFIX, responses=api_error_responses())
-    for router in (shell_routes.router, audit_web.router, places_web.router, people_web.router):
+    for router in (
+        shell_routes.router, audit_web.router, places_web.router, people_web.router, people_managed_web.router,
+        people_switch_web.router,
+    ):
         app.include_router(router)
     return app

@@ -12,11 +12,13 @@ body that has no example below.
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pytest
+import xlsxwriter
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 from fastapi.testclient import TestClient
@@ -50,6 +52,7 @@ class Example:
     path: Callable[[World, str], dict] | None = None
     json: Callable[[World, str], dict] | None = None
     form: Callable[[World, str], dict] | None = None
+    files: Callable[[World, str], dict] | None = None  # multipart uploads: {"field": (name, bytes, type)}
     ok: int = 200
     about_an_object: bool = False  # answers 404 for objects outside the caller's jurisdiction
     other_hidden_in_body: bool = False  # a page that answers 200 either way but must not show the other's record
@@ -67,6 +70,16 @@ def _non_resident(world: World, where: str) -> dict:
         "category": "inbound", "anchor": "2022-11-12", "source": "inbound", "name": "Jane Roe",
         "document_kind": "passport", "document_number": f"E{next(_passports):08d}", "unit_id": world.units[where],
     }
+
+
+def _managed_xlsx(world: World, where: str) -> dict:
+    """A one-row import naming the resident of `where` (refused, not an error, when outside the caller's reach)."""
+    out = io.BytesIO()
+    with xlsxwriter.Workbook(out) as workbook:
+        sheet = workbook.add_worksheet()
+        sheet.write_row(0, 0, ["身份证号", "类别", "锚定日期"])
+        sheet.write_row(1, 0, [world.numbers[where], "密切接触者", "2022-11-12"])
+    return {"file": ("managed.xlsx", out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
 
 
 def _override(world: World, where: str) -> dict:
@@ -103,6 +116,15 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         json=lambda w, _: {"to": "measures20", "effective": "2022-11-11", "dry_run": True}
     ),
     ("POST", "/api/v1/overrides"): Example(json=_override, ok=201, about_an_object=True),
+    ("POST", "/api/v1/managed/import"): Example(files=_managed_xlsx),
+    ("GET", "/people/managed/{person_id}"): Example(
+        path=lambda w, where: {"person_id": w.managed[where]}, about_an_object=True
+    ),
+    ("POST", "/people/managed/import"): Example(files=_managed_xlsx),
+    ("POST", "/people/managed/export"): Example(form=lambda w, where: {"district": where}, about_an_object=True),
+    ("POST", "/policy/switch/preview"): Example(form=lambda w, _: {"to": "measures20", "effective": "2022-11-11"}),
+    # without the confirmation box: refused before anything is applied (applying is tested in tests/people)
+    ("POST", "/policy/switch/apply"): Example(form=lambda w, _: {"to": "measures20", "effective": "2022-11-11"}, ok=422),
     ("POST", "/api/v1/residents/export"): Example(json=lambda w, where: {"district": where}, about_an_object=True),
     ("POST", "/people/residents/export"): Example(form=lambda w, where: {"district": where}, about_an_object=True),
     ("POST", "/api/v1/residents/{resident_id}/reveal"): Example(
@@ -186,6 +208,8 @@ def _call(client: TestClient, method: str, route: APIRoute, example: Example, wo
         kwargs["json"] = example.json(world, where)
     if example.form:
         kwargs["data"] = example.form(world, where)
+    if example.files:
+        kwargs["files"] = example.files(world, where)
     return client.request(method, path, **kwargs)
 
 

@@ -54,6 +54,7 @@ def live_server(fresh_database) -> Iterator[str]:
         factories.admin(session, username="commander-li")
         unit = factories.place_chain(session)
         factories.resident(session, name="王秀英", unit=unit, id_number=factories.id_number(seq=501))
+        factories.managed(session, anchor="2022-11-06", unit=unit)
     app = create_app(engine=fresh_database.engine)
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
@@ -132,6 +133,19 @@ def test_login_navigate_switch_language_all_local(page, live_server):
     page.click("#id_number ~ button")
     result = page.get_by_test_id("search-result").inner_text()
     assert "王秀英" in result and number[:4] + "*" * 10 + number[-4:] in result and number not in result
+
+    nav.get_by_text(ZH["nav.managed"], exact=True).click()
+    page.get_by_test_id("detail-link").first.click()
+    assert page.get_by_test_id("timeline").is_visible()
+    assert page.get_by_test_id("release-on").inner_text() == "2022-11-17"
+
+    page.goto(live_server + "/policy/switch")
+    page.select_option("#to", "measures20")
+    page.fill("#effective", "2022-11-11")
+    page.get_by_test_id("preview").click()
+    assert page.get_by_test_id("r-changed").inner_text() == "1"
+    page.wait_for_selector(".chart svg")  # drawn by static/js/charts.js from data-* attributes (no inline script)
+    assert urlsplit(page.url).path == "/policy/switch"
 
     page.locator("form.logout button").click()
     page.wait_for_url(live_server + "/login")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,3 +32,15 @@ def aware(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=zone())
+
+
+@contextmanager
+def frozen(moment: datetime) -> Iterator[None]:
+    """Run a block as if it were `moment` (the demo scenario replays 2022-11-10 … 11-13); restores the clock."""
+    settings = get_settings()
+    previous = settings.clock
+    settings.clock = moment
+    try:
+        yield
+    finally:
+        settings.clock = previous

@@ -8,6 +8,7 @@ from rich.console import Console
 from fangkong.core.db import get_engine
 from fangkong.demo.generator import existing_city, generate_city, validate_request
 from fangkong.demo.progress import rich_progress
+from fangkong.demo.scenario import build_scenario
 
 
 def demo_command(
@@ -16,8 +17,12 @@ def demo_command(
     if_empty: bool = typer.Option(
         False, "--if-empty", help="Do nothing (and say so) when the database already holds a city."
     ),
+    scenario: bool = typer.Option(
+        True, "--scenario/--no-scenario",
+        help="Also replay the scenario of 2022-11-13: people under management, switched to measures20 on 11-11.",
+    ),
 ) -> None:
-    """Generate the demo city 大同市: districts down to units, households, residents, venues."""
+    """Generate the demo city 大同市 (districts down to units, households, residents, venues) and its scenario."""
     validate_request(population, seed)
     console = Console()
     engine = get_engine()
@@ -38,3 +43,11 @@ def demo_command(
         f"{summary.compounds:,} compounds, {summary.buildings:,} buildings, {summary.units:,} units, "
         f"{summary.venues:,} venues — {summary.seconds:.1f} s."
     )
+    if scenario:
+        story = build_scenario(engine, seed=seed)
+        console.print(
+            f"Scenario of 2022-11-13: {story.people:,} people under management ({story.non_residents} non-residents), "
+            f"{story.before_switch:,} anchored under ed9 and switched on 2022-11-11 ({story.switched:,} plans changed, "
+            f"{story.released_at_once:,} released at once), {story.after_switch:,} under measures20; "
+            f"{story.results:,} test results, {story.cases} cases — {story.seconds:.1f} s."
+        )

@@ -1,4 +1,4 @@
-"""High-volume inserts into households and residents: executemany on SQLite, COPY on PostgreSQL.
+"""High-volume inserts into households, residents and people under management: executemany on SQLite, COPY on PostgreSQL.
 
 Rows are plain tuples in the order of HOUSEHOLD_COLUMNS / RESIDENT_COLUMNS, ids chosen by the
 caller, ID numbers and phones already encrypted (fangkong.core.pii). Nothing here commits.
@@ -6,12 +6,16 @@ caller, ID numbers and phones already encrypted (fangkong.core.pii). Nothing her
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
+from sqlalchemy import JSON
 from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex
 
+from fangkong.people import plans as stored
+from fangkong.people.managed_models import ManagedEvent, ManagedPerson, ManagedPhase, TestAppointment
 from fangkong.people.models import Household, Resident
 from fangkong.places.bulk import insert_rows, reset_id_sequence
 
@@ -57,3 +61,52 @@ def reset_id_sequences(conn: Connection) -> None:
     if conn.dialect.name == "postgresql":
         reset_id_sequence(conn, Household.__table__)
         reset_id_sequence(conn, Resident.__table__)
+
+
+# ---------------------------------------------------------------- people under management
+
+MANAGED_COLUMNS = (
+    "id", "resident_id", "name", "document_kind", "document_enc", "document_mac", "category", "anchor",
+    "identified_on", "source", "district_id", "community_id", "created_at", "updated_at",
+)
+
+
+def insert_managed(conn: Connection, people: Sequence[dict], plans: Sequence, *, actor: str = "system") -> None:
+    """People under management with their stored plans, in bulk: person, phases, appointments, a created event.
+
+    `people[i]` holds MANAGED_COLUMNS (ids chosen by the caller, documents already encrypted,
+    `created_at` also the time of the created event); `plans[i]` is its engine plan, overrides
+    already applied. Columns that follow from the plan (people.plans.plan_columns) are computed
+    here, as of each person's `created_at` day; the stored rows are those put_under_management
+    writes, without the per-person audit row (the caller records one for the batch).
+    COPY on PostgreSQL, executemany elsewhere. Nothing here commits.
+    """
+    persons, phases, appointments, events = [], [], [], []
+    for person, plan in zip(people, plans, strict=True):
+        pid, at = person["id"], person["created_at"]
+        persons.append({**{k: person.get(k) for k in MANAGED_COLUMNS}, **stored.plan_columns(plan, at.date())})
+        phases.extend(stored.phase_rows(pid, plan))
+        appointments.extend(stored.appointment_rows(pid, plan))
+        events.extend(stored.event_rows([pid], kind="created", at=at, actor=actor, after=[stored.plan_summary(plan)]))
+    for table, rows in ((ManagedPerson.__table__, persons), (ManagedPhase.__table__, phases),
+                        (TestAppointment.__table__, appointments), (ManagedEvent.__table__, events)):
+        insert_dicts(conn, table, rows)
+    if conn.dialect.name == "postgresql":
+        reset_id_sequence(conn, ManagedPerson.__table__)
+
+
+def insert_dicts(conn: Connection, table, rows: Sequence[dict]) -> None:
+    """Rows as dicts (the same keys in every row): COPY on PostgreSQL, Core executemany elsewhere."""
+    if not rows:
+        return
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), list(rows))
+        return
+    columns = list(rows[0])
+    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
+    dumps = json.dumps
+
+    def native(row: dict) -> tuple:
+        return tuple(dumps(row[c]) if c in json_columns and row[c] is not None else row[c] for c in columns)
+
+    insert_rows(conn, table, columns, (native(row) for row in rows))

@@ -11,7 +11,7 @@ name such as ``=HYPERLINK(…)`` stays text, not a formula. A list longer than a
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO
 
 import xlsxwriter
@@ -37,7 +37,8 @@ COLUMNS = (
 )
 
 
-def _authorize(actor, *, unmasked: bool, reason: str | None) -> None:
+def authorize(actor, *, unmasked: bool, reason: str | None) -> None:
+    """Who may export, and when full numbers need a reason (shared by every personal-data export)."""
     if not actor.may(RESIDENTS_EXPORT):
         raise Forbidden(RESIDENTS_EXPORT)
     if unmasked and not actor.may(RESIDENTS_EXPORT_UNMASKED):
@@ -70,7 +71,7 @@ def export_residents(
     Records exactly one `resident.export` audit row; never commits.
     """
     reason = (reason or "").strip() or None
-    _authorize(actor, unmasked=unmasked, reason=reason)
+    authorize(actor, unmasked=unmasked, reason=reason)
     district_code = district_code or None
     query, _ = service.residents_query(session, scope=actor.jurisdiction, district_code=district_code)
     t = i18n.translator(language)
@@ -79,13 +80,13 @@ def export_residents(
     with xlsxwriter.Workbook(out, {"constant_memory": True}) as workbook:
         bold = workbook.add_format({"bold": True})
         as_date = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        sheet = _new_sheet(workbook, t, bold, number=1)
+        sheet = new_sheet(workbook, t, bold, number=1)
         row = 0
         for resident, district_name, community_name in session.execute(
             query.execution_options(yield_per=BATCH_ROWS)
         ):
             if row == SHEET_ROWS:
-                sheet, row = _new_sheet(workbook, t, bold, number=rows // SHEET_ROWS + 1), 0
+                sheet, row = new_sheet(workbook, t, bold, number=rows // SHEET_ROWS + 1), 0
             rows += 1
             row += 1
             id_number = cipher.decrypt(resident.id_number_enc)
@@ -111,13 +112,17 @@ def export_residents(
     return rows
 
 
-def _new_sheet(workbook, t, bold, *, number: int):
-    """A worksheet with the heading row frozen; constant-memory mode writes it strictly row by row."""
-    name = t("people.export.sheet") + (f" ({number})" if number > 1 else "")
+def new_sheet(workbook, t, bold, *, number: int, sheet_key: str = "people.export.sheet",
+              columns: tuple = COLUMNS, column_keys: str = "people.export.columns"):
+    """A worksheet with the heading row frozen; constant-memory mode writes it strictly row by row.
+
+    `columns` are (catalog key under `column_keys`, width); the sheet is named by `sheet_key`.
+    """
+    name = t(sheet_key) + (f" ({number})" if number > 1 else "")
     sheet = workbook.add_worksheet(name)
-    for col, (key, width) in enumerate(COLUMNS):
+    for col, (key, width) in enumerate(columns):
         sheet.set_column(col, col, width)
-        sheet.write_string(0, col, t(f"people.export.columns.{key}"), bold)
+        sheet.write_string(0, col, t(f"{column_keys}.{key}"), bold)
     sheet.freeze_panes(1, 0)
     return sheet
 
@@ -133,20 +138,32 @@ def download(
 ) -> StreamingResponse:
     """The export as an attachment. The file is complete (and audited) before the response starts,
     so the request's unit of work commits as usual; it is spooled to disk when large."""
+    # the district code was checked against the database by the export; the jurisdiction is parsed
+    scope = district_code or actor.jurisdiction.code
+    filename = f"residents-{scope}-{clock.today():%Y%m%d}{'-full' if unmasked else ''}.xlsx"
+    return xlsx_download(
+        lambda out: export_residents(
+            session, actor=actor, district_code=district_code, unmasked=unmasked, reason=reason,
+            out=out, language=language,
+        ),
+        filename,
+    )
+
+
+def xlsx_download(write: Callable[[IO[bytes]], object], filename: str) -> StreamingResponse:
+    """Run `write(buffer)` to completion (it audits), then stream the buffer as an attachment.
+
+    The file is complete before the response starts, so the request's unit of work commits as
+    usual; it is spooled to disk when large. `filename` must be plain ASCII.
+    """
     buffer = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
-        export_residents(
-            session, actor=actor, district_code=district_code, unmasked=unmasked, reason=reason,
-            out=buffer, language=language,
-        )
+        write(buffer)
         size = buffer.seek(0, 2)
         buffer.seek(0)
     except BaseException:
         buffer.close()
         raise
-    # the district code was checked against the database by the export; the jurisdiction is parsed
-    scope = district_code or actor.jurisdiction.code
-    filename = f"residents-{scope}-{clock.today():%Y%m%d}{'-full' if unmasked else ''}.xlsx"
     return StreamingResponse(
         _chunks(buffer),
         media_type=XLSX_MEDIA_TYPE,

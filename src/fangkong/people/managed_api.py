@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
@@ -22,10 +22,11 @@ from fangkong.core.permissions import (
     Actor,
     require,
 )
-from fangkong.people import managed, managed_queries, overrides, switch
+from fangkong.people import managed, managed_import, managed_queries, overrides, switch
 from fangkong.people.managed_schemas import (
     Category,
     ManagedDetail,
+    ImportReportOut,
     ManagedIn,
     ManagedPage,
     OverEnforcementOut,
@@ -51,6 +52,22 @@ def put_under_management(
     """
     person = managed.put_under_management(session, actor=actor, **body.model_dump())
     return managed_queries.person_detail(session, person)
+
+
+@router.post("/managed/import", response_model=ImportReportOut)
+def import_managed(
+    file: UploadFile = File(description="an .xlsx whose first row holds the column headings"),
+    actor: Actor = Depends(require(MANAGED_WRITE)),
+    session: Session = Depends(get_session),
+):
+    """Put the people of an Excel list under management; a row-level report of what was refused and why.
+
+    Headings (row 1) in Chinese or English: 姓名, 身份证号, 证件类型, 证件号码, 类别, 锚定日期, 发现日期,
+    来源 (and optionally 区县代码). An unknown or missing heading refuses the whole file (422). Rows
+    already registered count as `existing`: importing the same file again changes nothing.
+    """
+    data = file.file.read(managed_import.MAX_FILE_BYTES + 1)
+    return managed_import.import_managed(session, data, actor=actor, filename=file.filename or "").to_dict()
 
 
 @router.get("/managed", response_model=ManagedPage)

@@ -83,6 +83,37 @@ def list_managed(
     """A page of people (masked) in id order, filtered; `on` is the day status and phase refer to."""
     request = PageRequest(page=page, per_page=per_page)
     day = on or clock.today()
+    conditions = filter_conditions(
+        session, scope=scope, category=category, status=status, phase_kind=phase_kind, district_code=district_code,
+        release_from=release_from, release_to=release_to, day=day,
+    )
+    total = session.scalar(select(func.count()).select_from(MP).where(*conditions)) or 0
+    ids = select(MP.id).where(*conditions).order_by(MP.id).offset(request.offset).limit(request.per_page)
+    rows = session.execute(
+        select(MP, Resident.id_number_enc, District.name, Community.name)
+        .outerjoin(Resident, MP.resident_id == Resident.id)
+        .outerjoin(District, MP.district_id == District.id)
+        .outerjoin(Community, MP.community_id == Community.id)
+        .where(MP.id.in_(ids))
+        .order_by(MP.id)
+    ).all()
+    kinds = _kinds_on(session, [row[0].id for row in rows], day)
+    return [_summary(p, enc, d, c, day, kinds.get(p.id)) for p, enc, d, c in rows], total
+
+
+def filter_conditions(
+    session: Session,
+    *,
+    scope: Jurisdiction,
+    day: date,
+    category: str | None = None,
+    status: str | None = None,
+    phase_kind: str | None = None,
+    district_code: str | None = None,
+    release_from: date | None = None,
+    release_to: date | None = None,
+) -> list:
+    """The WHERE conditions of a filtered list (shared by the list, its pages and its export)."""
     conditions = [within(scope)]
     if category:
         conditions.append(MP.category == category)
@@ -96,18 +127,7 @@ def list_managed(
         conditions.append(MP.release_on >= release_from)
     if release_to:
         conditions.append(MP.release_on <= release_to)
-    total = session.scalar(select(func.count()).select_from(MP).where(*conditions)) or 0
-    ids = select(MP.id).where(*conditions).order_by(MP.id).offset(request.offset).limit(request.per_page)
-    rows = session.execute(
-        select(MP, Resident.id_number_enc, District.name, Community.name)
-        .outerjoin(Resident, MP.resident_id == Resident.id)
-        .outerjoin(District, MP.district_id == District.id)
-        .outerjoin(Community, MP.community_id == Community.id)
-        .where(MP.id.in_(ids))
-        .order_by(MP.id)
-    ).all()
-    kinds = _kinds_on(session, [row[0].id for row in rows], day)
-    return [_summary(p, enc, d, c, day, kinds.get(p.id)) for p, enc, d, c in rows], total
+    return conditions
 
 
 def person_detail(session: Session, person: ManagedPerson, *, on: date | None = None) -> dict:

@@ -170,3 +170,16 @@ class OverEnforcementOut(BaseModel):
     pack_in_force: str
     overrides: list[OverrideOut]
     plans: list[StricterPlanOut]
+
+
+class RefusedRowOut(BaseModel):
+    row: int = Field(description="the row number as Excel shows it (the heading is row 1)")
+    field: str | None
+    code: str
+    message: str
+
+
+class ImportReportOut(BaseModel):
+    created: int
+    existing: int
+    refused: list[RefusedRowOut]

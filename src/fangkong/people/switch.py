@@ -3,8 +3,8 @@
 `switch_policy(..., dry_run=True)` only reports; applying writes in the caller's transaction.
 People are read as groups sharing one stored plan and district (people.plans.plan_groups): the
 engine runs once per group, the report multiplies by the group's size, and applying rewrites
-each changed group set-wise (phases, future appointments, history events, then the people
-themselves), with one audit row for the whole switch.
+all changed groups at once, set-wise (people.plans.rewrite_groups: phases, future appointments,
+history events, then the people themselves), with one audit row for the whole switch.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
@@ -161,27 +160,15 @@ def _shape(plan: Plan) -> tuple:
 
 
 def _write(session: Session, writes: list, *, conditions: list, effective: date, actor) -> None:
-    """Rewrite each changed group set-wise, then its people's columns (one UPDATE per group).
-
-    Should a group's new key be the old key of another group still to be written, the people
-    are re-keyed through a temporary key per group so that no group captures another's people.
-    """
+    """Rewrite every changed group set-wise in one pass (people.plans.rewrite_groups), history included."""
     today, now = clock.today(), clock.now()
-    table = ManagedPerson.__table__
-    new_keys = {stored.plan_key(plan) for _, plan in writes}
-    via_temporary_key = any(group.key in new_keys for group, _ in writes)
-    for index, (group, plan) in enumerate(writes):
-        members = group.members(*conditions)
-        stored.rewrite_group(session, group, plan, from_day=effective, conditions=conditions)
-        stored.insert_group_events(
-            session, members, kind="switched", at=now, actor=actor or "cli",
-            before={"pack": group.plan.pack, "release_on": group.plan.release_on.isoformat()},
-            after={"pack": plan.pack, "release_on": plan.release_on.isoformat(), "effective": effective.isoformat()},
-        )
-        columns = {"plan_key": f"~{index}"} if via_temporary_key else stored.plan_columns(plan, today)
-        session.execute(update(table).where(table.c.id.in_(members)).values(updated_at=now, **columns))
-    if via_temporary_key:
-        for index, (_group, plan) in enumerate(writes):
-            columns = stored.plan_columns(plan, today)
-            session.execute(update(table).where(table.c.plan_key == f"~{index}").values(**columns))
+    stored.rewrite_groups(
+        session, writes, from_day=effective, conditions=conditions, today=today, at=now, actor=actor or "cli",
+        event_kind="switched",
+        before=[{"pack": group.plan.pack, "release_on": group.plan.release_on.isoformat()} for group, _ in writes],
+        after=[
+            {"pack": plan.pack, "release_on": plan.release_on.isoformat(), "effective": effective.isoformat()}
+            for _, plan in writes
+        ],
+    )
     session.expire_all()  # ORM objects of these people hold the old plan

@@ -32,8 +32,8 @@ class Module:
 MODULES: tuple[Module, ...] = (
     Module("places", "/places", built=True),
     Module("residents", "/people/residents", built=True),
-    Module("managed", "/people/managed"),
-    Module("policy", "/policy"),
+    Module("managed", "/people/managed", built=True),
+    Module("policy", "/policy", built=True),
     Module("zones", "/zones"),
     Module("lab", "/lab"),
     Module("tracing", "/tracing"),

@@ -1,0 +1,102 @@
+"""Shared by the policy_switch and managed_list scenarios: a fresh database with N people under management.
+
+A small demo city (districts, communities, residents) is generated first; then N people are
+drawn like the demo scenario's people anchored before the switch (every category ed9
+identifies, anchors 2022-10-26 … 11-10, identified 0–2 days later) and written through
+people.bulk.insert_managed (COPY on PostgreSQL, executemany on SQLite). PostgreSQL: a fresh
+schema in the database `test`, dropped by `drop()`.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+import time
+import uuid
+from datetime import date, datetime, time as clock_time, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from fangkong.core import migrate
+from fangkong.core.db import make_engine
+
+POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+CITY = 50_000
+SEED = 2022
+FIRST_ANCHOR = date(2022, 11, 1)  # most plans still live on 11-11 (the demo starts in late October)
+
+
+class Database:
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        if backend == "sqlite":
+            self.dir = Path(tempfile.mkdtemp(prefix="fangkong-bench-"))
+            self.url = f"sqlite:///{self.dir / 'bench.db'}"
+        else:
+            self.schema = f"fk_bench_{uuid.uuid4().hex[:10]}"
+            admin = make_engine(POSTGRES_URL)
+            with admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
+            admin.dispose()
+            self.url = str(make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={self.schema}"}))
+        self.engine = make_engine(self.url)
+        migrate.upgrade(self.engine)
+
+    def drop(self) -> None:
+        import shutil
+
+        self.engine.dispose()
+        if self.backend == "sqlite":
+            shutil.rmtree(self.dir, ignore_errors=True)
+        else:
+            admin = make_engine(POSTGRES_URL)
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
+            admin.dispose()
+
+
+def populate(db: Database, people: int) -> float:
+    """City + `people` under management anchored under ed9; returns the seconds spent on the people."""
+    from sqlalchemy import func, select
+
+    from fangkong.core import clock
+    from fangkong.demo.generator import generate_city
+    from fangkong.demo.scenario import BEFORE, SWITCH_ON
+    from fangkong.people import bulk
+    from fangkong.people.models import Resident
+    from fangkong.policy import compute_plan, get_pack
+
+    generate_city(db.engine, population=CITY, seed=SEED, workers=0)
+    started = time.perf_counter()
+    rng = random.Random(f"{SEED}:bench")
+    with db.engine.connect() as conn:
+        homes = conn.execute(select(Resident.id, Resident.name, Resident.district_id, Resident.community_id)).all()
+        assert conn.execute(select(func.count()).select_from(Resident)).scalar_one() == CITY
+    ed9 = get_pack("ed9")
+    categories = list(BEFORE)
+    weights = [w for w, _ in BEFORE.values()]
+    span = (SWITCH_ON - FIRST_ANCHOR).days
+    rows, plans = [], []
+    zone = clock.zone()
+    for pid in range(1, people + 1):
+        category = rng.choices(categories, weights)[0]
+        anchor = FIRST_ANCHOR + timedelta(days=rng.randrange(span))
+        identified = min(anchor + timedelta(days=rng.randint(0, 2)), SWITCH_ON - timedelta(days=1))
+        option = "centralized" if category == "high_risk_job" and rng.random() < 0.3 else None
+        home = homes[rng.randrange(len(homes))]
+        at = datetime.combine(identified, clock_time(9), tzinfo=zone)
+        rows.append({
+            "id": pid, "resident_id": home.id, "name": home.name, "category": category, "anchor": anchor,
+            "identified_on": identified, "source": BEFORE[category][1], "district_id": home.district_id,
+            "community_id": home.community_id, "created_at": at, "updated_at": at,
+        })
+        plans.append(compute_plan(ed9, category, anchor, identified, option=option))
+    with db.engine.begin() as conn:
+        for start in range(0, people, 50_000):
+            bulk.insert_managed(conn, rows[start:start + 50_000], plans[start:start + 50_000], actor="bench")
+    if db.backend == "postgresql":  # as autovacuum would after a load: the planner needs statistics
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")
+    return time.perf_counter() - started
