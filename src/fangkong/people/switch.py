@@ -3,7 +3,7 @@
 `switch_policy(..., dry_run=True)` only reports; applying writes in the caller's transaction.
 People are read as groups sharing one stored plan and district (people.plans.plan_groups): the
 engine runs once per group, the report multiplies by the group's size, and applying rewrites
-all changed groups at once, set-wise (people.plans.rewrite_groups: phases, future appointments,
+all changed groups at once, set-wise (people.plan_rewrite.rewrite_groups: phases, future appointments,
 history events, then the people themselves), with one audit row for the whole switch.
 """
 
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, clock
 from fangkong.core.errors import DomainError
 from fangkong.core.jurisdiction import CITY, Jurisdiction
+from fangkong.people import plan_rewrite
 from fangkong.people import plans as stored
 from fangkong.people.managed_models import ManagedPerson
 from fangkong.people.managed_queries import within
@@ -160,9 +161,9 @@ def _shape(plan: Plan) -> tuple:
 
 
 def _write(session: Session, writes: list, *, conditions: list, effective: date, actor) -> None:
-    """Rewrite every changed group set-wise in one pass (people.plans.rewrite_groups), history included."""
+    """Rewrite every changed group set-wise in one pass (people.plan_rewrite.rewrite_groups), history included."""
     today, now = clock.today(), clock.now()
-    stored.rewrite_groups(
+    plan_rewrite.rewrite_groups(
         session, writes, from_day=effective, conditions=conditions, today=today, at=now, actor=actor or "cli",
         event_kind="switched",
         before=[{"pack": group.plan.pack, "release_on": group.plan.release_on.isoformat()} for group, _ in writes],
