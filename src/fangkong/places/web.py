@@ -17,7 +17,7 @@ from fangkong.web.templating import Pager, render
 
 router = APIRouter(include_in_schema=False)
 
-TOTAL_FIELDS = ("subdistricts", "communities", "compounds", "residents")
+PLACE_FIELDS = ("subdistricts", "communities", "compounds")  # resident counts belong to people, a higher floor
 
 
 @router.get("/places")
@@ -26,10 +26,8 @@ def districts_page(
 ) -> Response:
     language = i18n.request_language(request)
     districts = service.list_districts(session, scope=actor.jurisdiction)
-    # resident counts belong to people (a higher floor): shown only when list_districts provides them
-    with_residents = any(d.residents is not None for d in districts)
-    fields = TOTAL_FIELDS if with_residents else TOTAL_FIELDS[:-1]
-    totals = {field: sum(getattr(d, field) or 0 for d in districts) for field in fields}
+    fields = PLACE_FIELDS
+    totals = {field: sum(getattr(d, field) for d in districts) for field in fields}
     markers = [
         {"name": d.name if language == "zh" else d.name_en, "code": d.code, "lat": d.lat, "lon": d.lon}
         for d in districts
