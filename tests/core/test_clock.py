@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from fangkong.config import reset_settings
+from fangkong.config import get_settings, reset_settings
 from fangkong.core import clock
 
 
@@ -44,3 +44,19 @@ def test_no_module_calls_datetime_now_directly():
         if p.name != "clock.py" and ("datetime.now(" in p.read_text() or "date.today(" in p.read_text())
     ]
     assert offenders == []
+
+
+def test_replay_moment_is_seen_only_by_its_own_thread(monkeypatch):
+    import threading
+
+    monkeypatch.setenv("FANGKONG_CLOCK", "2022-11-13T09:00")
+    reset_settings()
+    seen = {}
+    with clock.frozen(datetime(2022, 11, 10, 20, 0)):
+        worker = threading.Thread(target=lambda: seen.setdefault("other", clock.today()))
+        worker.start()
+        worker.join()
+        seen["inside"] = clock.today()
+    assert seen == {"inside": date(2022, 11, 10), "other": date(2022, 11, 13)}
+    assert clock.today() == date(2022, 11, 13)
+    assert get_settings().clock == datetime(2022, 11, 13, 9, 0)

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from fangkong.config import get_settings
+
+# A replay moment set by `frozen` for the current thread/task only; FANGKONG_CLOCK stays untouched.
+_replay: ContextVar[datetime | None] = ContextVar("fangkong_replay_clock", default=None)
 
 
 def zone() -> ZoneInfo:
@@ -15,7 +19,7 @@ def zone() -> ZoneInfo:
 
 
 def now() -> datetime:
-    frozen = get_settings().clock
+    frozen = _replay.get() or get_settings().clock
     if frozen is None:
         return datetime.now(zone())
     if frozen.tzinfo is None:
@@ -36,11 +40,12 @@ def aware(value: datetime | None) -> datetime | None:
 
 @contextmanager
 def frozen(moment: datetime) -> Iterator[None]:
-    """Run a block as if it were `moment` (the demo scenario replays 2022-11-10 … 11-13); restores the clock."""
-    settings = get_settings()
-    previous = settings.clock
-    settings.clock = moment
+    """Run a block as if it were `moment` (the demo scenario replays 2022-11-10 … 11-13).
+
+    Only the calling thread or task sees the moment: requests served meanwhile keep the real clock.
+    """
+    token = _replay.set(moment)
     try:
         yield
     finally:
-        settings.clock = previous
+        _replay.reset(token)
