@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ("demo_generation", "policy_switch", "managed_list")
+SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily")
 
 
 def machine() -> dict:
@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import policy_switch
 
             result = policy_switch.run()
+        elif name == "zones_daily":
+            from bench import zones_daily
+
+            result = zones_daily.run()
         else:
             from bench import managed_list
 

@@ -24,6 +24,7 @@ from fangkong.core.hardening import SecurityMiddleware
 from fangkong.core.http_errors import api_error_responses, install_error_handlers
 from fangkong.core.permissions import public
 from fangkong.people import api as people_api
+from fangkong.people import cases_api as people_cases_api
 from fangkong.people import managed_api as people_managed_api
 from fangkong.people import managed_web as people_managed_web
 from fangkong.people import switch_web as people_switch_web
@@ -33,6 +34,9 @@ from fangkong.places import web as places_web
 from fangkong.web import audit as audit_web
 from fangkong.web import routes as shell_routes
 from fangkong.web.templating import render_error_page
+from fangkong.zones import api as zones_api
+from fangkong.zones import web as zones_web
+from fangkong.zones import web_public as zones_web_public
 
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 API_PREFIX = "/api/v1"
@@ -135,11 +139,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return {"status": "ok" if db["status"] == "ok" else "degraded", "version": __version__, "database": db}
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for router in (places_api.router, people_api.router, people_managed_api.router):
+    for router in (places_api.router, people_api.router, people_managed_api.router, people_cases_api.router,
+                   zones_api.router):
         app.include_router(router, prefix=API_PREFIX, responses=api_error_responses())
     for router in (
         shell_routes.router, audit_web.router, places_web.router, people_web.router, people_managed_web.router,
-        people_switch_web.router,
+        people_switch_web.router, zones_web_public.router, zones_web.router,  # static /zones/… paths first
     ):
         app.include_router(router)
     return app

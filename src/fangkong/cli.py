@@ -23,6 +23,7 @@ from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
+from fangkong.zones.cli import zones_app
 
 app = typer.Typer(
     name="fangkong",
@@ -40,6 +41,7 @@ app.add_typer(token_app, name="token")
 policy_app.command("switch")(switch_command)
 app.add_typer(policy_app, name="policy")
 app.add_typer(retention_app, name="retention")
+app.add_typer(zones_app, name="zones")
 
 
 @app.command("serve")

@@ -26,6 +26,7 @@ from starlette.routing import Mount
 
 import factories
 import weblogin
+import zone_factories
 from fangkong.core.permissions import ROLES, role_allows
 from fangkong.core.pii import mask_id_number
 from fangkong.people.models import Resident
@@ -43,6 +44,7 @@ class World:
     residents: dict[str, int] = field(default_factory=dict)
     numbers: dict[str, str] = field(default_factory=dict)
     managed: dict[str, int] = field(default_factory=dict)  # a resident under management in each district
+    zones: dict[str, dict] = field(default_factory=dict)  # zone_factories.matrix_zones of each district
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,22 @@ def _managed_xlsx(world: World, where: str) -> dict:
         sheet.write_row(0, 0, ["身份证号", "类别", "锚定日期"])
         sheet.write_row(1, 0, [world.numbers[where], "密切接触者", "2022-11-12"])
     return {"file": ("managed.xlsx", out.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+
+
+def _zone(purpose: str, key: str = "zone_id"):
+    return lambda world, where: {key: world.zones[where][purpose]}
+
+
+_round_minutes = itertools.count(1)
+
+
+def _round(world: World, where: str) -> dict:
+    return {"sampled_at": f"2022-11-13T07:{next(_round_minutes) % 60:02d}", "result": "negative"}
+
+
+def _case(world: World, where: str) -> dict:
+    return {"reported_on": "2022-11-13", "name": "Jane Roe", "document_kind": "passport",
+            "document_number": f"C{next(_passports):08d}", "home_unit_id": world.units[where]}
 
 
 def _override(world: World, where: str) -> dict:
@@ -130,6 +148,43 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/v1/residents/{resident_id}/reveal"): Example(
         path=_resident_path, json=lambda w, _: {"reason": "流调核实"}, about_an_object=True
     ),
+    # risk zones and the case register (tests/zone_factories.py builds a set of zones in each district)
+    ("POST", "/api/v1/cases"): Example(json=_case, ok=201, about_an_object=True),
+    ("GET", "/api/v1/cases/{case_id}"): Example(path=_zone("case", "case_id"), about_an_object=True),
+    ("GET", "/api/v1/zones/{zone_id}"): Example(path=_zone("view"), about_an_object=True),
+    ("POST", "/api/v1/zones/{zone_id}/approve"): Example(path=_zone("approve_api"), about_an_object=True),
+    ("POST", "/api/v1/zones/{zone_id}/reject"): Example(
+        path=_zone("reject_api"), json=lambda w, _: {"reason": "矩阵测试"}, about_an_object=True),
+    ("POST", "/api/v1/zones/{zone_id}/widen"): Example(
+        path=_zone("widen_api"), json=lambda w, _: {"to": "building", "reason": "矩阵测试"}, about_an_object=True),
+    ("POST", "/api/v1/zones/{zone_id}/rounds"): Example(path=_zone("view"), json=_round, ok=201, about_an_object=True),
+    ("GET", "/api/v1/zones/{zone_id}/residents"): Example(path=_zone("view"), about_an_object=True),
+    ("POST", "/api/v1/zones/{zone_id}/departures"): Example(
+        path=_zone("view"), json=lambda w, where: {"resident_id": w.zones[where]["departing"], "left_on": "2022-11-13"},
+        about_an_object=True),
+    ("POST", "/api/v1/zones/proposals/{proposal_id}/approve"): Example(
+        path=_zone("p_approve_api", "proposal_id"), about_an_object=True),
+    ("POST", "/api/v1/zones/proposals/{proposal_id}/reject"): Example(
+        path=_zone("p_reject_api", "proposal_id"), json=lambda w, _: {"reason": "矩阵测试", "keep_until": "2022-11-15"},
+        about_an_object=True),
+    ("POST", "/api/v1/zones/daily"): Example(json=lambda w, _: {}),
+    ("GET", "/api/v1/units/{unit_id}/tier"): Example(path=lambda w, where: {"unit_id": w.units[where]}),
+    ("GET", "/api/v1/residents/{resident_id}/tier"): Example(path=_resident_path, about_an_object=True),
+    ("POST", "/zones/daily"): Example(form=lambda w, _: {}),
+    ("GET", "/zones/{zone_id}"): Example(path=_zone("view"), about_an_object=True),
+    ("GET", "/zones/{zone_id}/residents"): Example(path=_zone("view"), about_an_object=True),
+    ("POST", "/zones/{zone_id}/approve"): Example(path=_zone("approve_page"), form=lambda w, _: {},
+                                                  about_an_object=True),
+    ("POST", "/zones/{zone_id}/reject"): Example(
+        path=_zone("reject_page"), form=lambda w, _: {"reason": "矩阵测试"}, about_an_object=True),
+    ("POST", "/zones/{zone_id}/widen"): Example(
+        path=_zone("widen_page"), form=lambda w, _: {"to": "building", "reason": "矩阵测试"}, about_an_object=True),
+    ("POST", "/zones/{zone_id}/rounds"): Example(path=_zone("view"), form=_round, about_an_object=True),
+    ("POST", "/zones/proposals/{proposal_id}/approve"): Example(
+        path=_zone("p_approve_page", "proposal_id"), form=lambda w, _: {}, about_an_object=True),
+    ("POST", "/zones/proposals/{proposal_id}/reject"): Example(
+        path=_zone("p_reject_page", "proposal_id"), form=lambda w, _: {"reason": "矩阵测试", "keep_until": "2022-11-15"},
+        about_an_object=True),
 }
 
 
@@ -187,6 +242,7 @@ def world(session) -> World:
         resident = factories.resident(session, unit=unit, id_number=number, by=registrar)
         world.units[code], world.residents[code], world.numbers[code] = unit.id, resident.id, number
         world.managed[code] = factories.managed(session, anchor="2022-11-12", resident_id=resident.id, by=registrar).id
+        world.zones[code] = zone_factories.matrix_zones(session, code=code, name=name, unit=unit)
     return world
 
 

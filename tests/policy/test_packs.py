@@ -69,6 +69,10 @@ def _set(path):
          "effective_until: 2022-11-01 must be after effective_from 2022-11-11"),
         (_set((["zones", "lifting", 0, "to_tier"], "medium")),
          "zones.lifting[0].to_tier: tier 'medium' is not in tiers"),
+        (_set((["zones", "venue_tier"], "medium")),
+         "zones.venue_tier: 'medium' is not one of the zone tiers above 'low'"),
+        (_set((["zones", "granularity"], ["unit", "street"])),
+         "zones.granularity[1]: Input should be"),
         (_set((["testing", "default_pool_size"], 30)),
          "testing.default_pool_size: 30 is not one of pool_sizes"),
         (_set((["categories", "close_contact", "anchor"], "onset")),
@@ -108,7 +112,8 @@ def test_the_shipped_figures():
             high_lift["measures20"].full_round) == ("low", 5, "within_24h_before")
     assert [(r.clean_days, r.downgraded_only) for r in ED9.zones.lifting if r.from_tier == "medium"] == [
         (3, True), (7, False)]
-    assert ED9.zones.granularity == ["compound"] and M20.zones.granularity == ["unit", "building"]
+    assert ED9.zones.granularity == ["compound", "village"] and M20.zones.granularity == ["unit", "building"]
+    assert (ED9.zones.venue_tier, M20.zones.venue_tier) == ("medium", "high")
     for pack in (ED9, M20):
         t = pack.testing
         assert (t.pool_sizes, t.default_pool_size, t.repooling_allowed) == ([1, 5, 10, 20], 10, False)

@@ -38,31 +38,39 @@ MANAGED_WRITE = "managed.write"  # put people under management
 POLICY_SWITCH = "policy.switch"  # recompute every live plan with another pack (preview or apply)
 OVERRIDES_WRITE = "overrides.write"  # record a local measure stricter than the pack, as its approver
 REPORTS_OVER_ENFORCEMENT = "reports.over_enforcement"  # overrides and plans stricter than the pack in force
+CASES_WRITE = "cases.write"  # register a case (which proposes its risk zones)
+ZONES_VIEW = "zones.view"  # risk zones: lists, map, the public list, tiers of places
+ZONES_ROUNDS = "zones.rounds"  # record a full test round of a zone (the lab module will too)
+ZONES_APPROVE = "zones.approve"  # designate, reject, widen, lift or downgrade zones; run the daily job
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
     AUDIT_READ, USERS_MANAGE,
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
+    CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE,
 )
 
-_EVERYONE = {SHELL, PLACES_READ}
+_EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
 _READ_PEOPLE = _EVERYONE | {RESIDENTS_READ, MANAGED_READ}
 _WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED}
-_WORK_WITH_PEOPLE |= {MANAGED_WRITE}
+_WORK_WITH_PEOPLE |= {MANAGED_WRITE, CASES_WRITE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "admin": frozenset({SHELL, PLACES_READ, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH}),
+    "admin": frozenset(
+        {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH}
+    ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
+        | {ZONES_ROUNDS, ZONES_APPROVE}
     ),
     "coordination": frozenset(_READ_PEOPLE),
     "supplies": frozenset(_READ_PEOPLE),
-    "prevention": frozenset(_WORK_WITH_PEOPLE),
+    "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS}),
     "construction_sites": frozenset(_READ_PEOPLE),
     "public_areas": frozenset(_READ_PEOPLE),
     "community_worker": frozenset(_WORK_WITH_PEOPLE),
     "investigator": frozenset(_WORK_WITH_PEOPLE),
-    "lab_operator": frozenset(_EVERYONE),
+    "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS}),
     "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
     "hotline_agent": frozenset(_EVERYONE),
     "department_handler": frozenset(_EVERYONE),

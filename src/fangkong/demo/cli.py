@@ -9,6 +9,7 @@ from fangkong.core.db import get_engine
 from fangkong.demo.generator import existing_city, generate_city, validate_request
 from fangkong.demo.progress import rich_progress
 from fangkong.demo.scenario import build_scenario
+from fangkong.demo.zones_scenario import summary as zones_summary
 
 
 def demo_command(
@@ -51,3 +52,7 @@ def demo_command(
             f"{story.released_at_once:,} released at once), {story.after_switch:,} under measures20; "
             f"{story.results:,} test results, {story.cases} cases — {story.seconds:.1f} s."
         )
+        zones = zones_summary(engine)
+        states = ", ".join(f"{count} {state}" for state, count in sorted(zones["states"].items()))
+        packs = ", ".join(f"{count} under {pack}" for pack, count in sorted(zones["packs"].items()))
+        console.print(f"Risk zones: {states} ({packs}); {zones['open_proposals']} lifting proposals open on 2022-11-13.")

@@ -158,13 +158,18 @@ def resident_view(session: Session, resident: Resident) -> dict:
     )
 
 
-def residents_query(session: Session, *, scope: Jurisdiction, district_code: str | None = None):
+def residents_query(
+    session: Session, *, scope: Jurisdiction, district_code: str | None = None, home_unit_ids=None
+):
     """(rows, count) selects of the residents inside `scope`, optionally of one district in it.
 
     Rows are (Resident, district name, community name) in id order: the shape the list pages
-    and the export share. A district outside the scope is "not found".
+    and the export share. A district outside the scope is "not found". `home_unit_ids` (a
+    subquery of unit ids) keeps the residents living there (the residents of a risk zone).
     """
     conditions = [within(scope)]
+    if home_unit_ids is not None:
+        conditions.append(Resident.home_unit_id.in_(home_unit_ids))
     if district_code:
         district_id = places_service.get_district_by_code(session, district_code, scope=scope).id
         conditions.append(Resident.district_id == district_id)
@@ -180,10 +185,11 @@ def residents_query(session: Session, *, scope: Jurisdiction, district_code: str
 
 
 def list_residents(
-    session: Session, *, scope: Jurisdiction, district_code: str | None = None, page: int = 1, per_page: int = 50
+    session: Session, *, scope: Jurisdiction, district_code: str | None = None, page: int = 1, per_page: int = 50,
+    home_unit_ids=None,
 ) -> tuple[list[dict], int]:
     request = PageRequest(page=page, per_page=per_page)
-    query, count = residents_query(session, scope=scope, district_code=district_code)
+    query, count = residents_query(session, scope=scope, district_code=district_code, home_unit_ids=home_unit_ids)
     rows = session.execute(query.offset(request.offset).limit(request.per_page))
     views = [masked_view(r, district_name=d, community_name=c) for r, d, c in rows]
     return views, session.scalar(count) or 0

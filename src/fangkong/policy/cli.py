@@ -85,7 +85,7 @@ def show_command(pack_id: str = typer.Argument(..., metavar="ID"), packs_dir: Pa
         if cat.note:
             echo(f"    note: {cat.note}")
     z = pack.zones
-    echo(f"zones: tiers {'/'.join(z.tiers)}; drawn by {' or '.join(z.granularity)}")
+    echo(f"zones: tiers {'/'.join(z.tiers)}; drawn by {' or '.join(z.granularity)}; a case's venues: {z.venue_tier}")
     for rule in z.lifting:
         scope = " (after a downgrade)" if rule.downgraded_only else ""
         echo(f"  {rule.from_tier} → {rule.to_tier}{scope}: {rule.clean_days} clean days, full round {rule.full_round}")

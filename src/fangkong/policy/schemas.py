@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 PhaseKind = Literal["centralized_quarantine", "home_quarantine", "home_monitoring", "testing_only"]
 Anchor = Literal["last_exposure", "arrival", "left_zone", "left_closed_loop", "diagnosis"]
 Tier = Literal["high", "medium", "low"]
-Granularity = Literal["compound", "building", "unit"]
+Granularity = Literal["village", "compound", "building", "unit"]  # village: a whole community (社区/村)
 FullRound = Literal["none", "on_last_day", "within_24h_before"]
 SingleTubeGroup = Literal["managed_people", "fever_clinics", "high_risk_zones"]
 
@@ -180,6 +180,7 @@ class Zones(_Strict):
     lifting: list[LiftingRule]
     lift_needs_approval: bool = True
     high_zone_testing: HighZoneTesting
+    venue_tier: Tier  # the tier proposed for a venue where an infected person stayed (residences get the highest)
 
     @model_validator(mode="after")
     def _consistent(self) -> Zones:
@@ -190,6 +191,8 @@ class Zones(_Strict):
             raise ValueError("tiers: list them highest first")
         if not self.granularity or len(set(self.granularity)) != len(self.granularity):
             raise ValueError("granularity: at least one, each once")
+        if self.venue_tier not in self.tiers[:-1]:
+            raise ValueError(f"venue_tier: {self.venue_tier!r} is not one of the zone tiers above 'low'")
         for index, rule in enumerate(self.lifting):
             for name in ("from_tier", "to_tier"):
                 if getattr(rule, name) not in self.tiers:

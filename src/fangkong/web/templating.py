@@ -34,7 +34,7 @@ MODULES: tuple[Module, ...] = (
     Module("residents", "/people/residents", built=True),
     Module("managed", "/people/managed", built=True),
     Module("policy", "/policy", built=True),
-    Module("zones", "/zones"),
+    Module("zones", "/zones", built=True),
     Module("lab", "/lab"),
     Module("tracing", "/tracing"),
     Module("quarantine", "/quarantine"),

@@ -26,5 +26,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { initMaps(document); });
+  // buttons that print the page (no inline onclick: strict CSP)
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
   document.addEventListener("htmx:load", function (event) { initMaps(event.target); });
 })();

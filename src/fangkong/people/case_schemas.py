@@ -1,0 +1,69 @@
+"""Request and response models of the case register."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from fangkong.core.db import RowId
+
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
+
+
+def _day_in_range(value: date) -> date:
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    _day_in_range(value.date())
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day_in_range)]  # a date a person or a place can have: no year 1 or 9999
+Moment = Annotated[datetime, AfterValidator(_moment_in_range)]
+
+
+class CaseIn(BaseModel):
+    """A resident (resident_id; the home unit defaults to theirs) or a non-resident with a document and a unit."""
+
+    reported_on: Day
+    kind: Literal["confirmed", "asymptomatic"] = "confirmed"
+    source: Literal["lab", "clinic", "screening", "managed", "other"] = "lab"
+    resident_id: RowId | None = None
+    name: str | None = Field(None, min_length=1, max_length=50)
+    document_kind: Literal["passport", "other"] | None = None
+    document_number: str | None = Field(None, min_length=1, max_length=40)
+    home_unit_id: RowId | None = Field(None, description="where the case lives or stays")
+    frequent_units: list[RowId] = Field(default_factory=list, max_length=20)
+    frequent_venues: list[RowId] = Field(default_factory=list, max_length=20)
+    note: str = Field("", max_length=500)
+
+
+class CaseOut(BaseModel):
+    id: int
+    resident_id: int | None
+    name: str
+    document_kind: str | None
+    document_masked: str
+    kind: str
+    source: str
+    reported_on: date
+    home_unit_id: int | None
+    frequent_units: list[int]
+    frequent_venues: list[int]
+    managed_person_id: int | None
+    district_name: str | None
+    community_name: str | None
+    note: str
+
+
+class CasePage(BaseModel):
+    items: list[CaseOut]
+    total: int
+    page: int
+    per_page: int
+
