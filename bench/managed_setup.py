@@ -2,25 +2,23 @@
 
 A small demo city (districts, communities, residents) is generated first; then N people are
 drawn like the demo scenario's people anchored before the switch (every category ed9
-identifies, anchors 2022-10-26 … 11-10, identified 0–2 days later) and written through
-people.bulk.insert_managed (COPY on PostgreSQL, executemany on SQLite). PostgreSQL: a fresh
-schema in the database `test`, dropped by `drop()`.
+identifies, anchors 2022-11-01 … 11-10, identified 0–2 days later) and written through
+people.bulk.insert_managed in one call, as the app's bulk paths do (COPY on PostgreSQL,
+executemany on SQLite; planner statistics refreshed at the end). The database is a
+fangkong.core.testing.ScratchDatabase: a SQLite file in a temporary directory, or a schema of
+its own in the PostgreSQL database `test`; `drop()` removes it.
 """
 
 from __future__ import annotations
 
 import random
+import shutil
 import tempfile
 import time
-import uuid
 from datetime import date, datetime, time as clock_time, timedelta
 from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
-
-from fangkong.core import migrate
-from fangkong.core.db import make_engine
+from fangkong.core.testing import ScratchDatabase
 
 POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 CITY = 50_000
@@ -28,33 +26,14 @@ SEED = 2022
 FIRST_ANCHOR = date(2022, 11, 1)  # most plans still live on 11-11 (the demo starts in late October)
 
 
-class Database:
+class Database(ScratchDatabase):
     def __init__(self, backend: str) -> None:
-        self.backend = backend
-        if backend == "sqlite":
-            self.dir = Path(tempfile.mkdtemp(prefix="fangkong-bench-"))
-            self.url = f"sqlite:///{self.dir / 'bench.db'}"
-        else:
-            self.schema = f"fk_bench_{uuid.uuid4().hex[:10]}"
-            admin = make_engine(POSTGRES_URL)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-            admin.dispose()
-            self.url = str(make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={self.schema}"}))
-        self.engine = make_engine(self.url)
-        migrate.upgrade(self.engine)
+        self.dir = Path(tempfile.mkdtemp(prefix="fangkong-bench-"))
+        super().__init__(backend, self.dir, postgres_url=POSTGRES_URL, prefix="fk_bench")
 
     def drop(self) -> None:
-        import shutil
-
-        self.engine.dispose()
-        if self.backend == "sqlite":
-            shutil.rmtree(self.dir, ignore_errors=True)
-        else:
-            admin = make_engine(POSTGRES_URL)
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
-            admin.dispose()
+        super().drop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def populate(db: Database, people: int) -> float:
@@ -94,9 +73,5 @@ def populate(db: Database, people: int) -> float:
         })
         plans.append(compute_plan(ed9, category, anchor, identified, option=option))
     with db.engine.begin() as conn:
-        for start in range(0, people, 50_000):
-            bulk.insert_managed(conn, rows[start:start + 50_000], plans[start:start + 50_000], actor="bench")
-    if db.backend == "postgresql":  # as autovacuum would after a load: the planner needs statistics
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
+        bulk.insert_managed(conn, rows, plans, actor="bench")
     return time.perf_counter() - started

@@ -8,7 +8,6 @@ FANGKONG_REQUIRE_POSTGRES=1 an unreachable server fails the run instead of skipp
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,12 +25,12 @@ for _name, _value in TEST_ENV.items():
 os.environ.pop("FANGKONG_DATABASE_URL", None)
 
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.engine import Engine, make_url  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from fangkong.config import reset_settings  # noqa: E402
-from fangkong.core import migrate  # noqa: E402
 from fangkong.core.db import make_engine  # noqa: E402
+from fangkong.core.testing import ScratchDatabase  # noqa: E402
 
 reset_settings()
 
@@ -68,33 +67,11 @@ def _require_backend(backend: str) -> None:
         pytest.skip(problem)
 
 
-class FreshDatabase:
-    """An empty database (SQLite file or PostgreSQL schema) migrated to head."""
+class FreshDatabase(ScratchDatabase):
+    """An empty database (SQLite file or PostgreSQL schema of this run) migrated to `revision`."""
 
-    def __init__(self, backend: str, workdir: Path) -> None:
-        self.backend = backend
-        if backend == "sqlite":
-            self.path = workdir / f"fk-{uuid.uuid4().hex[:8]}.db"
-            self.url = f"sqlite:///{self.path}"
-            self.engine = make_engine(self.url)
-        else:
-            self.schema = f"fk_test_{uuid.uuid4().hex[:12]}"
-            admin = make_engine(POSTGRES_URL)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{self.schema}"'))
-            admin.dispose()
-            # the schema travels in the URL, so a command run with FANGKONG_DATABASE_URL=url lands in it too
-            self.url = str(make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={self.schema}"}))
-            self.engine = make_engine(self.url)
-        migrate.upgrade(self.engine)
-
-    def drop(self) -> None:
-        self.engine.dispose()
-        if self.backend == "postgresql":
-            admin = make_engine(POSTGRES_URL)
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{self.schema}" CASCADE'))
-            admin.dispose()
+    def __init__(self, backend: str, workdir: Path, revision: str = "head") -> None:
+        super().__init__(backend, workdir, postgres_url=POSTGRES_URL, prefix="fk_test", revision=revision)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

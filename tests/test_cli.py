@@ -69,3 +69,20 @@ def test_init_upgrade_and_user_create(tmp_path):
     assert "already taken" in assert_one_line_error(again)
     weak = run_cli("user", "create", "--username", "li", "--password", "short", env_extra=env)
     assert "at least" in assert_one_line_error(weak)
+
+
+def test_db_downgrade_and_upgrade_again(tmp_path):
+    import sqlite3
+
+    env = {"FANGKONG_DATABASE_URL": f"sqlite:///{tmp_path}/fk.db"}
+    assert run_cli("db", "upgrade", env_extra=env).returncode == 0
+
+    def tables():
+        with sqlite3.connect(tmp_path / "fk.db") as db:
+            return {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    assert {"managed_plan", "test_result"} <= tables() and "test_appointment" not in tables()
+    down = run_cli("db", "downgrade", "20261129_0005", env_extra=env)
+    assert down.returncode == 0, down.stderr
+    assert "test_appointment" in tables() and "managed_plan" not in tables()
+    assert run_cli("db", "upgrade", env_extra=env).returncode == 0 and "managed_plan" in tables()

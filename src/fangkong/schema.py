@@ -1,13 +1,13 @@
 """Every domain's tables in one metadata, for Alembic and for tests comparing models to migrations."""
 
-from fangkong.core import audit as core_audit  # noqa: F401
-from fangkong.core import models as core_models  # noqa: F401
+from fangkong.core import audit as core_audit
+from fangkong.core import models as core_models
 from fangkong.core.db import Base
-from fangkong.people import case_models as people_case_models  # noqa: F401
-from fangkong.people import managed_models as people_managed_models  # noqa: F401
-from fangkong.people import models as people_models  # noqa: F401
-from fangkong.places import models as places_models  # noqa: F401
-from fangkong.zones import models as zones_models  # noqa: F401
+from fangkong.people import case_models as people_case_models
+from fangkong.people import managed_models as people_managed_models
+from fangkong.people import models as people_models
+from fangkong.places import models as places_models
+from fangkong.zones import models as zones_models
 
 metadata = Base.metadata
 # imported for their tables; named here so that linters see them used

@@ -1,4 +1,4 @@
-"""Putting people under management: plans from the pack in force, stored as phases and appointments.
+"""Putting people under management: plans from the pack in force, their phases and test appointments.
 
 Dates are hand-computed from rules.md §1 and the counting convention of issue 4 (anchor = day 0,
 first phase on day 1, test days numbered within their phase, release = the day after the last
@@ -15,7 +15,7 @@ from fangkong.core.audit import AuditEvent
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import CITY, parse_jurisdiction
 from fangkong.people import managed, managed_queries
-from fangkong.people.managed_models import ManagedEvent, ManagedPerson, TestAppointment
+from fangkong.people.managed_models import ManagedEvent, ManagedPerson
 
 D = date.fromisoformat
 
@@ -205,12 +205,6 @@ def test_advance_statuses_writes_transitions_once(session):
         select(ManagedEvent.kind).where(ManagedEvent.person_id == person.id).order_by(ManagedEvent.id)
     ).all()
     assert kinds == ["created", "status", "status"]
-
-
-def test_appointments_are_one_row_per_day(session):
-    person = factories.managed(session, anchor="2022-11-12")
-    days = session.scalars(select(TestAppointment.day).where(TestAppointment.person_id == person.id)).all()
-    assert len(days) == len(set(days)) == 6
 
 
 def test_subdistrict_worker_must_say_the_unit_of_a_non_resident(session):

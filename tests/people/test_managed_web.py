@@ -37,7 +37,7 @@ def test_list_in_chinese_and_english_with_filters(login_as, session):
     assert page.status_code == 200
     assert ZH["managed.list_title"] in page.text and ZH["managed.categories.close_contact"] in page.text
     assert f'href="/people/managed/{person.id}"' in page.text and "王秀英" in page.text
-    assert ZH["managed.import.title"] in page.text and ZH["managed.export.button"] in page.text
+    assert ZH["managed.import.title"] in page.text and ZH["people.export.button"] in page.text
     client.cookies.set(LANG_COOKIE, "en")
     english = client.get("/people/managed?category=close_contact&status=in_phase&phase_kind=centralized_quarantine")
     assert english.status_code == 200 and EN["managed.list_title"] in english.text

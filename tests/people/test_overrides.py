@@ -10,6 +10,7 @@ from fangkong.core.audit import AuditEvent
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import CITY
 from fangkong.people import managed_queries, overrides
+from fangkong.people.managed_models import ManagedPlan
 from fangkong.people.switch import switch_policy
 
 D = date.fromisoformat
@@ -80,7 +81,7 @@ def test_new_plans_in_scope_get_the_override_and_others_do_not(session, commande
     ]
     assert detail["release_on"] == D("2022-11-23") and detail["overrides"] == [str(row.id)]
     assert [d.isoformat() for d in detail["phases"][1]["test_days"]] == ["2022-11-18", "2022-11-20", "2022-11-22"]
-    assert outside.release_on == D("2022-11-21") and outside.overrides == []
+    assert outside.release_on == D("2022-11-21") and session.get(ManagedPlan, outside.plan_id).overrides == []
 
 
 def test_over_enforcement_report_lists_overrides_and_stricter_plans(session, commander):
@@ -113,5 +114,6 @@ def test_site_overrides_are_recorded_and_reported(session, commander):
     row = home_plus_two(session, commander, scope_kind="site", site="QS-014")
     assert (row.scope_kind, row.scope_code) == ("site", "QS-014")
     person = factories.managed(session, anchor="2022-11-12", unit=factories.place_chain(session, district_code="140213"))
-    assert person.overrides == []  # applied by site assignment (quarantine domain), not by district
+    # applied by site assignment (quarantine domain), not by district
+    assert session.get(ManagedPlan, person.plan_id).overrides == []
     assert [o["scope_code"] for o in overrides.over_enforcement_report(session, scope=CITY)["overrides"]] == ["QS-014"]

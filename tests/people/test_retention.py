@@ -1,12 +1,17 @@
 """Retention: released people's personal data goes after the configured days; counts stay; audited."""
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 import factories
 from fangkong.core.audit import AuditEvent
 from fangkong.core.errors import InvalidInput
-from fangkong.people.managed_models import ManagedEvent, ManagedPerson, ManagedPhase, TestAppointment
+from fangkong.people.managed import escalate_to_case, record_result
+from fangkong.people.managed_models import (
+    ManagedEvent, ManagedPerson, ManagedPlan, ManagedPlanPhase, ManagedPlanTest, TestResult,
+)
 from fangkong.people.models import RetentionStat
 from fangkong.people.retention import purge
 
@@ -27,6 +32,7 @@ def test_purge_deletes_long_released_people_and_keeps_counts(session, set_clock)
     recent = factories.managed(session, category="close_contact", anchor="2022-11-01")
     # still in quarantine
     active = factories.managed(session, category="close_contact", anchor="2022-11-10")
+    record_result(session, old.id, day=date(2022, 10, 2), result="negative", actor=factories.actor(session))
     from fangkong.people.managed_queries import advance_statuses
 
     advance_statuses(session)
@@ -38,10 +44,11 @@ def test_purge_deletes_long_released_people_and_keeps_counts(session, set_clock)
     assert _count(session, ManagedPerson, id=old.id) == 1
 
     report = purge(session, older_than_days=30)
-    assert report.people == 1 and report.phases == 2 and report.appointments == 6
-    for model, column in ((ManagedPerson, "id"), (ManagedPhase, "person_id"), (TestAppointment, "person_id"),
-                          (ManagedEvent, "person_id")):
+    assert (report.people, report.results, report.plans) == (1, 1, 1)
+    for model, column in ((ManagedPerson, "id"), (TestResult, "person_id"), (ManagedEvent, "person_id")):
         assert _count(session, model, **{column: old.id}) == 0
+    for model, column in ((ManagedPlan, "id"), (ManagedPlanPhase, "plan_id"), (ManagedPlanTest, "plan_id")):
+        assert _count(session, model, **{column: old.plan_id}) == 0
     assert _count(session, ManagedPerson, id=recent.id) == 1 and _count(session, ManagedPerson, id=active.id) == 1
     stats = session.scalars(select(RetentionStat).order_by(RetentionStat.id.desc())).first()
     assert _count(session, RetentionStat) == kept_before + 1
@@ -49,6 +56,37 @@ def test_purge_deletes_long_released_people_and_keeps_counts(session, set_clock)
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purge")).one()
     assert event.after["people"] == 1 and event.after["cutoff"] == "2022-10-14"
     assert purge(session, older_than_days=30).people == 0  # nothing left to purge
+
+
+def test_a_plan_someone_else_still_has_is_kept(session, set_clock):
+    set_clock("2022-11-13T09:00")
+    unit = factories.place_chain(session)
+    old = factories.managed(session, category="close_contact", anchor="2022-10-01", unit=unit)
+    same = factories.managed(session, category="close_contact", anchor="2022-10-01", unit=unit)
+    assert same.plan_id == old.plan_id
+    escalate_to_case(session, same.id, actor=factories.actor(session))  # a case is never purged
+    from fangkong.people.managed_queries import advance_statuses
+
+    advance_statuses(session)
+    report = purge(session, older_than_days=30)
+    assert (report.people, report.plans) == (1, 0)
+    assert _count(session, ManagedPlan, id=old.plan_id) == 1 and _count(session, ManagedPerson, id=same.id) == 1
+
+
+def test_plans_a_switch_left_behind_are_purged(session, set_clock):
+    set_clock("2022-11-13T09:00")
+    from fangkong.people.switch import switch_policy
+
+    person = factories.managed(session, category="close_contact", anchor="2022-11-06")  # ed9, live on 11-11
+    old_plan = person.plan_id
+    switch_policy(session, to_pack_id="measures20", effective=date(2022, 11, 11), dry_run=False)
+    session.expire_all()
+    new_plan = session.get(ManagedPerson, person.id).plan_id
+    assert new_plan != old_plan
+    report = purge(session, older_than_days=30)
+    assert (report.people, report.plans) == (0, 1)
+    assert _count(session, ManagedPlan, id=old_plan) == 0 and _count(session, ManagedPlanPhase, plan_id=old_plan) == 0
+    assert _count(session, ManagedPlan, id=new_plan) == 1
 
 
 def test_residents_are_not_purged(session, set_clock):

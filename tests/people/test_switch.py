@@ -24,7 +24,9 @@ import factories
 from fangkong.core.audit import AuditEvent
 from fangkong.core.errors import DomainError
 from fangkong.people import managed, managed_queries
-from fangkong.people.managed_models import ManagedEvent, ManagedPerson, ManagedPhase, TestAppointment
+from fangkong.people.managed_models import (
+    ManagedEvent, ManagedPerson, ManagedPlan, ManagedPlanPhase, ManagedPlanTest, TestResult,
+)
 from fangkong.people.switch import switch_policy
 
 D = date.fromisoformat
@@ -53,7 +55,8 @@ def six_people(session, district_code="140213"):
 def snapshot(session):
     return [
         session.execute(select(table).order_by(*table.primary_key.columns)).all()
-        for table in (ManagedPerson.__table__, ManagedPhase.__table__, TestAppointment.__table__, ManagedEvent.__table__)
+        for table in (ManagedPerson.__table__, ManagedPlan.__table__, ManagedPlanPhase.__table__,
+                      ManagedPlanTest.__table__, TestResult.__table__, ManagedEvent.__table__)
     ] + [session.scalar(select(func.count()).select_from(AuditEvent))]
 
 
@@ -107,6 +110,36 @@ def test_apply_gives_the_documented_release_dates(session):
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == audits + 2
     switched = session.scalar(select(func.count()).select_from(ManagedEvent).where(ManagedEvent.kind == "switched"))
     assert switched == 6
+
+
+def test_a_result_the_new_plan_no_longer_tests_stays(session):
+    """A's ed9 plan tests 11-13 (centralized day 7); measures20 has A at home then, tested on 11-12 and 11-14."""
+    people = six_people(session)
+    by = factories.actor(session, role="prevention")
+    managed.record_result(session, people["A"].id, day=D("2022-11-13"), result="negative", actor=by)
+    switch_policy(session, to_pack_id="measures20", effective=EFFECTIVE, dry_run=False)
+    a = managed_queries.person_detail(session, session.get(ManagedPerson, people["A"].id))
+    assert [(x["day"].isoformat(), x["phase_seq"], x["owed"], x["result"]) for x in a["appointments"]][-3:] == [
+        ("2022-11-12", 3, True, None), ("2022-11-13", 3, False, "negative"), ("2022-11-14", 3, True, None),
+    ]
+
+
+def test_people_sharing_a_plan_move_to_one_new_plan(session):
+    unit = factories.place_chain(session)
+    by = factories.actor(session, role="prevention")
+    twins = [factories.managed(session, anchor="2022-11-06", unit=unit, by=by, identified=D("2022-11-07"))
+             for _ in range(3)]
+    old_plan = twins[0].plan_id
+    assert {p.plan_id for p in twins} == {old_plan}
+    plans_before = session.scalar(select(func.count()).select_from(ManagedPlan))
+    switch_policy(session, to_pack_id="measures20", effective=EFFECTIVE, dry_run=False)
+    session.expire_all()
+    moved = {session.get(ManagedPerson, p.id).plan_id for p in twins}
+    assert len(moved) == 1 and moved != {old_plan}
+    assert session.scalar(select(func.count()).select_from(ManagedPlan)) == plans_before + 1
+    # the old plan is kept as it was: plans never change
+    assert session.get(ManagedPlan, old_plan).release_on == D("2022-11-17")
+    assert session.get(ManagedPlan, moved.pop()).release_on == D("2022-11-15")
 
 
 def test_switching_again_changes_nothing(session):

@@ -47,6 +47,14 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     typer.echo(f"database at {engine.url.render_as_string(hide_password=True)} is at {revision}")
 
 
+@db_app.command("downgrade")
+def db_downgrade(revision: str = typer.Argument(..., help="the revision to go back to")) -> None:
+    """Undo migrations down to REVISION (back up the database first)."""
+    engine = get_engine()
+    migrate.downgrade(engine, revision)
+    typer.echo(f"database at {engine.url.render_as_string(hide_password=True)} is at {revision}")
+
+
 @db_app.command("revision")
 def db_revision(message: str = typer.Option(..., "--message", "-m")) -> None:
     """Write a new migration from the difference between models and the database."""

@@ -20,19 +20,22 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from fangkong.config import get_settings
+from fangkong.core.db import refresh_statistics
 from fangkong.core.errors import DomainError
 from fangkong.core.pii import get_cipher
 from fangkong.demo import residents
 from fangkong.demo.city import load_city
 from fangkong.demo.plan import CityPlan, build_plan
 from fangkong.people import bulk as people_bulk
-from fangkong.people.models import Resident
+from fangkong.people.models import Household, Resident
 from fangkong.places import bulk as places_bulk
-from fangkong.places.models import District
+from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit, Venue
 
 MAX_POPULATION = 20_000_000
 PARALLEL_FROM = 20_000  # below this, spawning workers costs more than it saves
 HOUSEHOLD_BATCH = 100_000
+CITY_MODELS = (District, Subdistrict, Community, Compound, Building, Unit, Venue, Household, Resident)
+CITY_TABLES = tuple(model.__tablename__ for model in CITY_MODELS)
 
 ProgressCallback = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -133,6 +136,7 @@ def generate_city(
             report("indexes", 0, 1)
         people_bulk.reset_id_sequences(conn)
         places_bulk.reset_id_sequences(conn)
+        refresh_statistics(conn, CITY_TABLES)
         report("indexes", 1, 1)
     write_seconds = time.perf_counter() - write_started
     return DemoSummary(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import SimpleNamespace
 
-from sqlalchemy import func, select, update
+from sqlalchemy import DateTime, String, exists, func, insert, literal, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -34,7 +34,7 @@ from fangkong.core.pii import get_cipher
 from fangkong.demo import zones_scenario
 from fangkong.people import bulk
 from fangkong.people.managed import record_result
-from fangkong.people.managed_models import ManagedPerson, TestAppointment
+from fangkong.people.managed_models import ManagedPerson, ManagedPlan, ManagedPlanTest, TestResult
 from fangkong.people.managed_queries import advance_statuses
 from fangkong.people.models import Resident
 from fangkong.people.switch import switch_policy
@@ -200,26 +200,37 @@ def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour)).replace(tzinfo=clock.zone())
 
 
+def _owed_tests(first_id: int, since: date | None, until: date):
+    """A select of (person id, day) of the owed tests from `since` to `until` of the scenario's people."""
+    p, t, plan = ManagedPerson, ManagedPlanTest, ManagedPlan
+    conditions = [p.id >= first_id, t.day <= until, t.day >= plan.owed_from]
+    if since is not None:
+        conditions.append(t.day >= since)
+    return (
+        select(p.id, t.day).join(t, t.plan_id == p.plan_id).join(plan, plan.id == p.plan_id).where(*conditions)
+        .where(~exists().where(TestResult.person_id == p.id, TestResult.day == t.day))
+    )
+
+
 def _negative_results(session: Session, first_id: int, until: date, since: date | None = None) -> int:
     """Negative results for the owed tests up to `until` of four people in five (ids not divisible by 5)."""
-    a = TestAppointment
-    conditions = [a.person_id >= first_id, a.day <= until, a.owed.is_(True), a.result.is_(None), a.person_id % 5 != 0]
-    if since is not None:
-        conditions.append(a.day >= since)
-    return session.execute(update(a).where(*conditions).values(result="negative")).rowcount
+    tests = _owed_tests(first_id, since, until).where(ManagedPerson.id % 5 != 0)
+    columns = tests.add_columns(literal("negative", String), literal(clock.now(), DateTime(timezone=True)))
+    return session.execute(
+        insert(TestResult).from_select(["person_id", "day", "result", "recorded_at"], columns),
+        execution_options={"preserve_rowcount": True},  # an INSERT's rowcount is not kept otherwise
+    ).rowcount
 
 
 def _cases(session: Session, rng: random.Random, actor) -> list[int]:
     """A few people with a test on 11-12 still to be done get a positive result: they become cases."""
-    a, p = TestAppointment, ManagedPerson
+    day = DAY - timedelta(days=1)
     candidates = session.execute(
-        select(a.person_id).join(p, p.id == a.person_id).where(
-            a.day == DAY - timedelta(days=1), a.result.is_(None), a.owed.is_(True), p.status != "case",
-        ).order_by(a.person_id)
+        _owed_tests(0, day, day).where(ManagedPerson.status != "case").with_only_columns(ManagedPerson.id)
+        .order_by(ManagedPerson.id)
     ).scalars().all()
     chosen = sorted(rng.sample(candidates, min(CASES, len(candidates))))
-    with clock.frozen(_at(DAY - timedelta(days=1), 15)):
+    with clock.frozen(_at(day, 15)):
         for person_id in chosen:
-            record_result(session, person_id, day=DAY - timedelta(days=1), result="positive", actor=actor)
+            record_result(session, person_id, day=day, result="positive", actor=actor)
     return chosen
-

@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.schema import CreateIndex
 
 from fangkong.people import plans as stored
-from fangkong.people.managed_models import ManagedEvent, ManagedPerson, ManagedPhase, TestAppointment
+from fangkong.core.db import refresh_statistics
+from fangkong.people.managed_models import ManagedEvent, ManagedPerson
 from fangkong.people.models import Household, Resident
 from fangkong.places.bulk import insert_rows, reset_id_sequence
 
@@ -65,6 +66,7 @@ def reset_id_sequences(conn: Connection) -> None:
 
 # ---------------------------------------------------------------- people under management
 
+MANAGED_TABLES = ("managed_person", "managed_event", "managed_plan", "managed_plan_phase", "managed_plan_test")
 MANAGED_COLUMNS = (
     "id", "resident_id", "name", "document_kind", "document_enc", "document_mac", "category", "anchor",
     "identified_on", "source", "district_id", "community_id", "created_at", "updated_at",
@@ -72,27 +74,30 @@ MANAGED_COLUMNS = (
 
 
 def insert_managed(conn: Connection, people: Sequence[dict], plans: Sequence, *, actor: str = "system") -> None:
-    """People under management with their stored plans, in bulk: person, phases, appointments, a created event.
+    """People under management with their plans, in bulk: each distinct plan stored once, the people, a created event.
 
     `people[i]` holds MANAGED_COLUMNS (ids chosen by the caller, documents already encrypted,
     `created_at` also the time of the created event); `plans[i]` is its engine plan, overrides
-    already applied. Columns that follow from the plan (people.plans.plan_columns) are computed
-    here, as of each person's `created_at` day; the stored rows are those put_under_management
-    writes, without the per-person audit row (the caller records one for the batch).
-    COPY on PostgreSQL, executemany elsewhere. Nothing here commits.
+    already applied. Plans not stored yet are inserted (people.plans.store_plans); columns that
+    follow from the plan (people.plans.plan_columns) are computed here, as of each person's
+    `created_at` day; the stored rows are those put_under_management writes, without the
+    per-person audit row (the caller records one for the batch). People and events go by COPY
+    on PostgreSQL, executemany elsewhere; planner statistics are refreshed after the load
+    (core.db.refresh_statistics). Nothing here commits.
     """
-    persons, phases, appointments, events = [], [], [], []
-    for person, plan in zip(people, plans, strict=True):
+    persons, events = [], []
+    for person, plan, plan_id in zip(people, plans, stored.store_plans(conn, plans), strict=True):
         pid, at = person["id"], person["created_at"]
-        persons.append({**{k: person.get(k) for k in MANAGED_COLUMNS}, **stored.plan_columns(plan, at.date())})
-        phases.extend(stored.phase_rows(pid, plan))
-        appointments.extend(stored.appointment_rows(pid, plan))
+        persons.append({
+            **{k: person.get(k) for k in MANAGED_COLUMNS}, "plan_id": plan_id,
+            **stored.plan_columns(plan, at.date()),
+        })
         events.extend(stored.event_rows([pid], kind="created", at=at, actor=actor, after=[stored.plan_summary(plan)]))
-    for table, rows in ((ManagedPerson.__table__, persons), (ManagedPhase.__table__, phases),
-                        (TestAppointment.__table__, appointments), (ManagedEvent.__table__, events)):
-        insert_dicts(conn, table, rows)
+    insert_dicts(conn, ManagedPerson.__table__, persons)
+    insert_dicts(conn, ManagedEvent.__table__, events)
     if conn.dialect.name == "postgresql":
         reset_id_sequence(conn, ManagedPerson.__table__)
+    refresh_statistics(conn, MANAGED_TABLES)
 
 
 def insert_dicts(conn: Connection, table, rows: Sequence[dict]) -> None:

@@ -64,6 +64,6 @@ def retention_purge(
         report = purge(session, older_than_days=days, dry_run=dry_run)
     verb = "would delete" if dry_run else "deleted"
     typer.echo(
-        f"released before {report.cutoff}: {verb} {report.people} people, {report.phases} plan phases, "
-        f"{report.appointments} test appointments, {report.events} history rows"
+        f"released before {report.cutoff}: {verb} {report.people} people, {report.results} test results, "
+        f"{report.events} history rows, {report.plans} stored plans nobody has any more"
     )

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
@@ -20,7 +20,7 @@ from fangkong.core.jurisdiction import Jurisdiction
 from fangkong.core.pii import get_cipher
 from fangkong.people import plans as stored
 from fangkong.people import service as residents
-from fangkong.people.managed_models import DOCUMENT_KINDS, SOURCES, ManagedPerson, TestAppointment
+from fangkong.people.managed_models import DOCUMENT_KINDS, SOURCES, ManagedPerson, ManagedPlanTest, TestResult
 from fangkong.people.managed_queries import get_person, mask_document
 from fangkong.people.overrides import overrides_for_plan
 from fangkong.places import service as places_service
@@ -104,6 +104,7 @@ def put_under_management(
     plan = compute_plan(pack_obj, category, anchor, identified, option=option)
     plan = overrides_for_plan(session, plan, district_id=where.district_id, on=identified)
     now = clock.now()
+    [plan_id] = stored.store_plans(session.connection(), [plan])
     person = ManagedPerson(
         resident_id=resident_id,
         name=person_name,
@@ -118,11 +119,11 @@ def put_under_management(
         community_id=where.community_id,
         created_at=now,
         updated_at=now,
+        plan_id=plan_id,
         **stored.plan_columns(plan, today),
     )
     session.add(person)
     session.flush()
-    stored.insert_plans(session, [(person.id, plan)])
     summary = stored.plan_summary(plan)
     stored.insert_events(session, stored.event_rows([person.id], kind="created", at=now, actor=actor, after=[summary]))
     audit.record(
@@ -172,17 +173,23 @@ def put_many_under_management(session: Session, rows: Iterable[dict], *, actor) 
 
 
 def record_result(session: Session, person_id: int, *, day: date, result: str, actor) -> ManagedPerson:
-    """The result of a test appointment; a positive one escalates the person to a case."""
+    """The result of a test on one of the plan's test days (or a correction of one recorded); a positive
+    one escalates the person to a case."""
     if result not in RESULTS:
         raise InvalidInput("invalid_result", "result: negative or positive", details={"field": "result"})
     person = get_person(session, person_id, scope=actor.jurisdiction)
-    updated = session.execute(
-        update(TestAppointment)
-        .where(TestAppointment.person_id == person.id, TestAppointment.day == day)
-        .values(result=result)
+    now = clock.now()
+    corrected = session.execute(
+        update(TestResult).where(TestResult.person_id == person.id, TestResult.day == day)
+        .values(result=result, recorded_at=now)
     ).rowcount
-    if not updated:
-        raise NotFound("test appointment", details={"day": day.isoformat()})
+    if not corrected:
+        planned = session.scalar(
+            select(ManagedPlanTest.day).where(ManagedPlanTest.plan_id == person.plan_id, ManagedPlanTest.day == day)
+        )
+        if planned is None:
+            raise NotFound("test appointment", details={"day": day.isoformat()})
+        session.execute(insert(TestResult).values(person_id=person.id, day=day, result=result, recorded_at=now))
     audit.record(
         session, actor=actor, action="managed.result", object_type="managed_person", object_id=person.id,
         after={"day": day.isoformat(), "result": result},

@@ -1,29 +1,38 @@
 """Tests due on a day (today by default) per community: the counts, and the list behind one of them.
 
-A test is due when the person has an owed appointment that day and is not a case; people
-staying without a known community are counted under "no community" (community None).
+A test is due when the person's plan has a test that day, on or after the plan's `owed_from`,
+and the person is not a case: one join of the people on the small table of plan test days.
+People staying without a known community are counted under "no community" (community None).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.jurisdiction import Jurisdiction
 from fangkong.people.managed_models import ManagedPerson as MP
-from fangkong.people.managed_models import ManagedPhase, TestAppointment
-from fangkong.people.managed_queries import within
+from fangkong.people.managed_models import ManagedPlan, ManagedPlanTest, TestResult
+from fangkong.people.managed_queries import kind_of_plan_on, within
 from fangkong.places.models import Community, District
 
-TA = TestAppointment
 LIST_LIMIT = 500
 
 
+def _due_tests(day: date):
+    """A select of the plans with a test owed on `day`."""
+    return (
+        select(ManagedPlanTest.plan_id)
+        .join(ManagedPlan, ManagedPlan.id == ManagedPlanTest.plan_id)
+        .where(ManagedPlanTest.day == day, ManagedPlan.owed_from <= day)
+    )
+
+
 def _due(scope: Jurisdiction, day: date) -> list:
-    return [TA.day == day, TA.owed.is_(True), MP.status != "case", within(scope)]
+    return [MP.plan_id.in_(_due_tests(day)), MP.status != "case", within(scope)]
 
 
 def due_per_community(session: Session, *, scope: Jurisdiction, day: date | None = None) -> list[dict]:
@@ -31,8 +40,7 @@ def due_per_community(session: Session, *, scope: Jurisdiction, day: date | None
     day = day or clock.today()
     rows = session.execute(
         select(MP.community_id, Community.name, District.name, func.count())
-        .select_from(TA)
-        .join(MP, MP.id == TA.person_id)
+        .select_from(MP)
         .outerjoin(Community, Community.id == MP.community_id)
         .outerjoin(District, District.id == MP.district_id)
         .where(*_due(scope, day))
@@ -48,16 +56,9 @@ def due_in_community(
     """The people with a test due on `day` in one community (None: without a community), at most LIST_LIMIT."""
     day = day or clock.today()
     where = MP.community_id.is_(None) if community_id is None else MP.community_id == community_id
-    kind = (
-        select(ManagedPhase.kind)
-        .where(ManagedPhase.person_id == MP.id, ManagedPhase.starts_on <= day, ManagedPhase.ends_on >= day)
-        .limit(1)
-        .scalar_subquery()
-    )
     rows = session.execute(
-        select(MP.id, MP.name, MP.category, kind, TA.result)
-        .select_from(TA)
-        .join(MP, MP.id == TA.person_id)
+        select(MP.id, MP.name, MP.category, kind_of_plan_on(day), TestResult.result)
+        .outerjoin(TestResult, and_(TestResult.person_id == MP.id, TestResult.day == day))
         .where(*_due(scope, day), where)
         .order_by(MP.id)
         .limit(LIST_LIMIT)

@@ -20,8 +20,7 @@ from fangkong.core.pii import get_cipher, mask_id_number
 from fangkong.people import export
 from fangkong.people import plans as stored
 from fangkong.people.managed_models import ManagedPerson as MP
-from fangkong.people.managed_models import ManagedPhase
-from fangkong.people.managed_queries import filter_conditions, mask_document
+from fangkong.people.managed_queries import filter_conditions, kind_of_plan_on, mask_document
 from fangkong.people.models import Resident
 from fangkong.places.models import Community, District
 
@@ -58,15 +57,8 @@ def export_managed(
     scope: Jurisdiction = actor.jurisdiction
     day = clock.today()
     conditions = filter_conditions(session, scope=scope, day=day, **filters)
-    phase = ManagedPhase
-    kind_today = (
-        select(phase.kind)
-        .where(phase.person_id == MP.id, phase.starts_on <= day, phase.ends_on >= day)
-        .limit(1)
-        .scalar_subquery()
-    )
     query = (
-        select(MP, Resident.id_number_enc, District.name, Community.name, kind_today)
+        select(MP, Resident.id_number_enc, District.name, Community.name, kind_of_plan_on(day))
         .outerjoin(Resident, MP.resident_id == Resident.id)
         .outerjoin(District, MP.district_id == District.id)
         .outerjoin(Community, MP.community_id == Community.id)

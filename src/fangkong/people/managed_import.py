@@ -9,7 +9,8 @@ labels in either language or as codes. Rows go through `put_many_under_managemen
 savepoint: a row refused (here or by the service) is reported with its Excel row number (the
 heading is row 1), field, code and message; a row already registered is "exists", so importing
 the same file again changes nothing. The service audits each person created; the import itself
-writes one `managed.import` audit row with the counts.
+writes one `managed.import` audit row with the counts. An import that created many people ends by
+refreshing the query planner's statistics (core.db.refresh_statistics), as bulk loads do.
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, i18n
+from fangkong.core.db import refresh_statistics
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.people import service as residents
+from fangkong.people.bulk import MANAGED_TABLES
 from fangkong.people.managed import put_many_under_management
 from fangkong.people.managed_models import CATEGORIES, DOCUMENT_KINDS, SOURCES
 
@@ -35,6 +38,7 @@ REQUIRED = ("category", "anchor")
 CODE_FIELDS = {"category_not_identified": "category", "category_not_planned": "category", "unknown_category": "category",
                "unknown_option": "category"}
 MAX_ROWS = 20_000
+REFRESH_STATISTICS_FROM = 1_000  # people created by one import: the planner's statistics are refreshed after it
 MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
@@ -106,6 +110,8 @@ def import_managed(session: Session, data: bytes, *, actor, filename: str = "") 
             field_name = outcome.field or CODE_FIELDS.get(code)
             report.refused.append(RefusedRow(number, field_name, code, outcome.message or ""))
     report.refused.sort(key=lambda r: r.row)
+    if report.created >= REFRESH_STATISTICS_FROM:
+        refresh_statistics(session.connection(), MANAGED_TABLES)
     audit.record(
         session, actor=actor, action="managed.import", object_type="managed_person",
         after={"file": filename[:200], "created": report.created, "existing": report.existing,

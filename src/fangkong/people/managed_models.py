@@ -1,16 +1,21 @@
-"""People under management (管控人员): the person, the stored plan, test appointments, history, overrides.
+"""People under management (管控人员): the person, the stored plans, test results, history, overrides.
 
-A plan is stored twice on purpose: `managed_phase` rows are the plan as computed (kind, dates,
-test days numbered within the phase, pack), so a policy switch can rebuild it without reading
-appointments; `test_appointment` rows are the operational side (one per test day: owed, result).
-Non-residents' document numbers are stored only encrypted, with a lookup MAC (core.pii).
+Each distinct plan is stored once (`managed_plan`, unique by `plan_key`, a fingerprint of the whole
+plan: people.plans.plan_key) with its phases (`managed_plan_phase`) and its test days
+(`managed_plan_test`); a stored plan never changes. Most people share a plan with many others (same
+category, anchor, identified date, pack, overrides), so a person only points at one (`plan_id`) and
+a policy switch stores the few new plans and moves people to them. The person keeps copies of what
+lists filter on (pack, starts_on, release_on, status, phase_kind). A person owes a test on each of
+the plan's test days from `owed_from` (the identified date) on, unless a case; `test_result` holds
+a row only where a result was recorded. Non-residents' document numbers are stored only
+encrypted, with a lookup MAC (core.pii).
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fangkong.core.db import Base
@@ -30,7 +35,12 @@ class ManagedPerson(Base):
     __table_args__ = (
         Index("ix_managed_person_district_status_release", "district_id", "status", "release_on"),
         Index("ix_managed_person_resident_category_anchor", "resident_id", "category", "anchor"),
-        Index("ix_managed_person_plan_key_district", "plan_key", "district_id"),
+        Index("ix_managed_person_plan_district", "plan_id", "district_id"),
+        # only non-residents have a document: residents cost the index nothing, also when a switch moves them
+        Index(
+            "ix_managed_person_document_mac", "document_mac",
+            sqlite_where=text("document_mac IS NOT NULL"), postgresql_where=text("document_mac IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,21 +48,19 @@ class ManagedPerson(Base):
     name: Mapped[str] = mapped_column(String(50))  # a resident's name is copied for lists
     document_kind: Mapped[str | None] = mapped_column(String(10))  # non-residents: passport | other
     document_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    document_mac: Mapped[bytes | None] = mapped_column(LargeBinary(16), index=True)
+    document_mac: Mapped[bytes | None] = mapped_column(LargeBinary(16))  # ix_managed_person_document_mac
     category: Mapped[str] = mapped_column(String(32), index=True)
     anchor: Mapped[date] = mapped_column(Date)  # day 0 of the plan
     identified_on: Mapped[date] = mapped_column(Date)  # days before it are not owed
     source: Mapped[str] = mapped_column(String(16))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("managed_plan.id"))  # indexed by ix_managed_person_plan_district
+    # copied from the plan for lists and their indexes
     pack: Mapped[str] = mapped_column(String(20))  # pack of the plan's latest recomputation
     # status and phase_kind as of the last write or `advance_statuses`; lists compute them from dates
     status: Mapped[str] = mapped_column(String(12))  # indexed by ix_managed_person_district_status_release
     phase_kind: Mapped[str | None] = mapped_column(String(32))
     starts_on: Mapped[date] = mapped_column(Date)  # first phase day (release_on for a plan without phases)
     release_on: Mapped[date] = mapped_column(Date, index=True)
-    overrides: Mapped[list] = mapped_column(JSON)  # ids of the local overrides applied to the plan
-    # fingerprint of the whole stored plan (people.plans.plan_key): people with the same plan are
-    # recomputed once and rewritten set-wise by a policy switch
-    plan_key: Mapped[str] = mapped_column(String(32))
     # denormalized from the home unit (or the stay place of a non-resident) for jurisdiction filters;
     # district_id is indexed by ix_managed_person_district_status_release
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))
@@ -61,29 +69,56 @@ class ManagedPerson(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class ManagedPhase(Base):
-    __tablename__ = "managed_phase"
-    __table_args__ = (Index("ix_managed_phase_kind_dates", "kind", "starts_on", "ends_on"),)
+class ManagedPlan(Base):
+    """A plan as computed (policy.Plan), stored once for everyone who has it; never updated."""
 
-    person_id: Mapped[int] = mapped_column(ForeignKey("managed_person.id"), primary_key=True)
+    __tablename__ = "managed_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_key: Mapped[str] = mapped_column(String(32), unique=True)  # people.plans.plan_key
+    pack: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(32))
+    anchor: Mapped[date] = mapped_column(Date)
+    owed_from: Mapped[date] = mapped_column(Date)  # test days before it are not owed
+    starts_on: Mapped[date] = mapped_column(Date)  # first phase day (release_on for a plan without phases)
+    release_on: Mapped[date] = mapped_column(Date)
+    overrides: Mapped[list] = mapped_column(JSON)  # ids of the local overrides applied to the plan
+
+
+class ManagedPlanPhase(Base):
+    __tablename__ = "managed_plan_phase"
+    __table_args__ = (Index("ix_managed_plan_phase_kind_dates", "kind", "starts_on", "ends_on"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("managed_plan.id"), primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1, 2, … in date order
     kind: Mapped[str] = mapped_column(String(32))
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)  # inclusive
-    test_days: Mapped[list] = mapped_column(JSON)  # day numbers within the phase (1 = starts_on)
     pack: Mapped[str] = mapped_column(String(20))
 
 
-class TestAppointment(Base):
+class ManagedPlanTest(Base):
+    """A test day of a plan, in its phase `phase_seq`."""
+
     __test__ = False  # not a pytest test class
-    __tablename__ = "test_appointment"
-    __table_args__ = (Index("ix_test_appointment_day", "day"),)
+    __tablename__ = "managed_plan_test"
+    __table_args__ = (Index("ix_managed_plan_test_day", "day"),)
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("managed_plan.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    phase_seq: Mapped[int] = mapped_column(Integer)
+
+
+class TestResult(Base):
+    """A recorded test result; a result stays even when a later plan no longer has that test day."""
+
+    __test__ = False  # not a pytest test class
+    __tablename__ = "test_result"
 
     person_id: Mapped[int] = mapped_column(ForeignKey("managed_person.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    phase_seq: Mapped[int] = mapped_column(Integer)
-    owed: Mapped[bool] = mapped_column(Boolean)  # False before the identified date
-    result: Mapped[str | None] = mapped_column(String(10))  # None (not done) | negative | positive
+    result: Mapped[str] = mapped_column(String(10))  # negative | positive
+    recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # None: migrated, not known
 
 
 class ManagedEvent(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select, true, update
+from sqlalchemy import and_, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock
@@ -18,12 +18,15 @@ from fangkong.core.jurisdiction import Jurisdiction
 from fangkong.core.pagination import PageRequest
 from fangkong.core.pii import get_cipher, mask_id_number
 from fangkong.people import plans as stored
-from fangkong.people.managed_models import STATUSES, ManagedEvent, ManagedPerson, ManagedPhase, TestAppointment
+from fangkong.people.managed_models import (
+    STATUSES, ManagedEvent, ManagedPerson, ManagedPlan, ManagedPlanPhase, TestResult,
+)
 from fangkong.people.models import Resident
 from fangkong.places import service as places_service
 from fangkong.places.models import Community, District
 
 MP = ManagedPerson
+PP = ManagedPlanPhase
 
 
 def within(scope: Jurisdiction):
@@ -50,11 +53,24 @@ def status_condition(status: str, day: date):
 
 
 def in_phase_kind(kind: str, day: date):
-    """People whose phase on `day` is of this kind (and who are not a case)."""
-    phase = ManagedPhase
-    return and_(
-        MP.status != "case",
-        exists().where(phase.person_id == MP.id, phase.kind == kind, phase.starts_on <= day, phase.ends_on >= day),
+    """People whose phase on `day` is of this kind (and who are not a case).
+
+    The plans in such a phase come from the small plan-phase table, so the condition on people is a
+    plain `plan_id IN (…)`, cheap with or without planner statistics.
+    """
+    return and_(MP.status != "case", MP.plan_id.in_(plans_in_phase(kind, day)))
+
+
+def plans_in_phase(kind: str, day: date):
+    """A select of the ids of the stored plans in a phase of `kind` on `day`."""
+    return select(PP.plan_id).where(PP.kind == kind, PP.starts_on <= day, PP.ends_on >= day)
+
+
+def kind_of_plan_on(day: date):
+    """A scalar subquery: the phase kind of a person's plan on `day` (None outside every phase)."""
+    return (
+        select(PP.kind).where(PP.plan_id == MP.plan_id, PP.starts_on <= day, PP.ends_on >= day)
+        .limit(1).scalar_subquery()
     )
 
 
@@ -97,8 +113,8 @@ def list_managed(
         .where(MP.id.in_(ids))
         .order_by(MP.id)
     ).all()
-    kinds = _kinds_on(session, [row[0].id for row in rows], day)
-    return [_summary(p, enc, d, c, day, kinds.get(p.id)) for p, enc, d, c in rows], total
+    plans = _plan_facts(session, {row[0].plan_id for row in rows}, day)
+    return [_summary(p, enc, d, c, day, *plans[p.plan_id]) for p, enc, d, c in rows], total
 
 
 def filter_conditions(
@@ -141,11 +157,9 @@ def person_detail(session: Session, person: ManagedPerson, *, on: date | None = 
     community = session.get(Community, person.community_id) if person.community_id else None
     view = _summary(
         person, enc, district.name if district else None, community.name if community else None, day,
-        stored.kind_on(plan, day) if person.status != "case" else None,
+        stored.kind_on(plan, day) if person.status != "case" else None, plan.overrides,
     )
-    appointments = session.execute(
-        select(TestAppointment).where(TestAppointment.person_id == person.id).order_by(TestAppointment.day)
-    ).scalars()
+    results = session.execute(select(TestResult.day, TestResult.result).where(TestResult.person_id == person.id))
     events = session.execute(
         select(ManagedEvent).where(ManagedEvent.person_id == person.id).order_by(ManagedEvent.id)
     ).scalars()
@@ -157,9 +171,7 @@ def person_detail(session: Session, person: ManagedPerson, *, on: date | None = 
              "pack": p.pack, "current": p.start <= day <= p.end}
             for seq, p in enumerate(plan.phases, start=1)
         ],
-        appointments=[
-            {"day": a.day, "phase_seq": a.phase_seq, "owed": a.owed, "result": a.result} for a in appointments
-        ],
+        appointments=stored.appointments(plan, dict(results.all())),
         history=[
             {"at": clock.aware(e.at), "kind": e.kind, "actor": e.actor_name, "before": e.before, "after": e.after}
             for e in events
@@ -206,18 +218,20 @@ def mask_document(number: str) -> str:
     return number[:keep] + "*" * (len(number) - 2 * keep) + (number[-keep:] if keep else "")
 
 
-def _kinds_on(session: Session, person_ids: list[int], day: date) -> dict[int, str]:
-    if not person_ids:
+def _plan_facts(session: Session, plan_ids: set[int], day: date) -> dict[int, tuple[str | None, list]]:
+    """(phase kind on `day`, overrides) of each of these stored plans."""
+    if not plan_ids:
         return {}
-    rows = session.execute(
-        select(ManagedPhase.person_id, ManagedPhase.kind).where(
-            ManagedPhase.person_id.in_(person_ids), ManagedPhase.starts_on <= day, ManagedPhase.ends_on >= day
-        )
-    )
-    return dict(rows.all())
+    kinds = dict(session.execute(
+        select(PP.plan_id, PP.kind).where(PP.plan_id.in_(plan_ids), PP.starts_on <= day, PP.ends_on >= day)
+    ).all())
+    overrides = session.execute(select(ManagedPlan.id, ManagedPlan.overrides).where(ManagedPlan.id.in_(plan_ids)))
+    return {plan_id: (kinds.get(plan_id), list(applied or ())) for plan_id, applied in overrides}
 
 
-def _summary(person: ManagedPerson, resident_enc, district_name, community_name, day: date, kind) -> dict:
+def _summary(
+    person: ManagedPerson, resident_enc, district_name, community_name, day: date, kind, overrides
+) -> dict:
     cipher = get_cipher()
     if resident_enc is not None:
         document, document_kind = mask_id_number(cipher.decrypt(resident_enc)), "id_card"
@@ -239,7 +253,7 @@ def _summary(person: ManagedPerson, resident_enc, district_name, community_name,
         "status": status,
         "phase_kind": kind if status == "in_phase" else None,
         "release_on": person.release_on,
-        "overrides": list(person.overrides or ()),
+        "overrides": list(overrides),
         "district_name": district_name,
         "community_name": community_name,
     }

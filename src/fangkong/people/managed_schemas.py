@@ -73,8 +73,10 @@ class PhaseOut(BaseModel):
 
 
 class AppointmentOut(BaseModel):
+    """A test day of the plan (owed from the identified date on), or a day with a result the plan no longer tests."""
+
     day: date
-    phase_seq: int
+    phase_seq: int | None  # None: a result of a day outside every phase of the current plan
     owed: bool
     result: str | None
 

@@ -202,11 +202,11 @@ def over_enforcement_report(session: Session, *, scope: Jurisdiction, on: date |
     pack = pack_in_force(day)
     conditions = [people_within(scope), ManagedPerson.status != "case", ManagedPerson.release_on > day]
     plans = []
-    reasons_by_key: dict[str, list[str]] = {}
+    reasons_by_plan: dict[int, list[str]] = {}
     for group in stored.plan_groups(session, conditions):
-        reasons = reasons_by_key.get(group.key)
+        reasons = reasons_by_plan.get(group.plan_id)
         if reasons is None:
-            reasons = reasons_by_key[group.key] = stricter_than(group.plan, pack)
+            reasons = reasons_by_plan[group.plan_id] = stricter_than(group.plan, pack)
         if reasons:
             people = session.execute(
                 group.members(*conditions).with_only_columns(ManagedPerson.id, ManagedPerson.name)

@@ -1,31 +1,34 @@
-"""Storing engine plans (fangkong.policy.engine.Plan) as rows, and rebuilding them, in bulk.
+"""Storing engine plans (fangkong.policy.engine.Plan) once each, reading them back, and bulk work on
+the people who share them.
 
-Everything here speaks SQLAlchemy Core. Each person carries `plan_key`, a fingerprint of the
-whole stored plan: most people share their plan with many others (same category, anchor,
-identified date, pack), so bulk work (a policy switch, the daily status job, the
-over-enforcement report) reads one representative plan per (plan_key, district), computes once,
-and writes set-wise (`INSERT … SELECT`, `UPDATE … WHERE plan_key = …`), never one ORM object per person.
-A phase's test days are stored as day numbers within the phase (1 = its first day).
+Everything here speaks SQLAlchemy Core. `plan_key` is a fingerprint of a whole plan; each distinct
+plan is stored once (`managed_plan` with its phases and test days: `store_plans` finds or inserts
+many at once) and people point at it. Bulk work (a policy switch, the daily status job, the
+over-enforcement report) reads people as groups sharing (plan, district), reads each plan once,
+computes once, and writes set-wise (`INSERT … SELECT`, `UPDATE … WHERE plan_id = …`), never one
+ORM object per person.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, func, insert, literal, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from fangkong.people.managed_models import ManagedEvent, ManagedPerson, ManagedPhase, TestAppointment
+from fangkong.people.managed_models import (
+    ManagedEvent, ManagedPerson, ManagedPlan, ManagedPlanPhase, ManagedPlanTest,
+)
 from fangkong.policy import Plan, PlannedPhase
 
 P = ManagedPerson.__table__.c
-PH = ManagedPhase.__table__.c
-
-
+PLAN, PHASE, TEST = ManagedPlan.__table__, ManagedPlanPhase.__table__, ManagedPlanTest.__table__
 def first_day(plan: Plan) -> date:
     return plan.phases[0].start if plan.phases else plan.release_on
 
@@ -67,80 +70,122 @@ def plan_key(plan: Plan) -> str:
 
 
 def plan_columns(plan: Plan, today: date, stored_status: str = "pending") -> dict[str, Any]:
-    """The managed_person columns that follow from a plan (as of `today`)."""
+    """The managed_person columns copied from a plan (as of `today`); `plan_id` is the caller's."""
     starts_on = first_day(plan)
     return {
-        "plan_key": plan_key(plan),
         "pack": plan.pack,
         "starts_on": starts_on,
         "release_on": plan.release_on,
-        "overrides": list(plan.overrides),
         "status": status_for(stored_status, starts_on, plan.release_on, today),
         "phase_kind": kind_on(plan, today),
     }
 
 
-def phase_rows(person_id: int, plan: Plan) -> list[dict]:
+def plan_row(plan: Plan) -> dict[str, Any]:
+    return {
+        "plan_key": plan_key(plan), "pack": plan.pack, "category": plan.category, "anchor": plan.anchor,
+        "owed_from": plan.owed_from, "starts_on": first_day(plan), "release_on": plan.release_on,
+        "overrides": list(plan.overrides),
+    }
+
+
+def phase_rows(plan_id: int, plan: Plan) -> list[dict]:
     return [
-        {
-            "person_id": person_id,
-            "seq": seq,
-            "kind": phase.kind,
-            "starts_on": phase.start,
-            "ends_on": phase.end,
-            "test_days": [(day - phase.start).days + 1 for day in phase.test_days],
-            "pack": phase.pack,
-        }
+        {"plan_id": plan_id, "seq": seq, "kind": phase.kind, "starts_on": phase.start, "ends_on": phase.end,
+         "pack": phase.pack}
         for seq, phase in enumerate(plan.phases, start=1)
     ]
 
 
-def appointment_rows(person_id: int, plan: Plan, *, from_day: date | None = None) -> list[dict]:
-    """One row per test day (on or after `from_day`); days before the identified date are not owed."""
+def plan_test_rows(plan_id: int, plan: Plan) -> list[dict]:
+    """One row per test day of the plan, with the seq of its phase."""
     rows: dict[date, dict] = {}
     for seq, phase in enumerate(plan.phases, start=1):
         for day in phase.test_days:
-            if from_day is None or day >= from_day:
-                rows.setdefault(
-                    day, {"person_id": person_id, "day": day, "phase_seq": seq, "owed": day >= plan.owed_from,
-                          "result": None}
-                )
+            rows.setdefault(day, {"plan_id": plan_id, "day": day, "phase_seq": seq})
     return list(rows.values())
 
 
-def phase_from_row(row) -> PlannedPhase:
-    start = row.starts_on
-    return PlannedPhase(
-        kind=row.kind,
-        start=start,
-        end=row.ends_on,
-        test_days=tuple(start + timedelta(days=n - 1) for n in row.test_days),
-        pack=row.pack,
-    )
+def store_plans(conn: Connection, plans: Sequence[Plan]) -> list[int]:
+    """The stored plan id of each of `plans`: found by plan key, or inserted once with its phases and test days.
+
+    Safe against a concurrent transaction storing the same plan: the insert skips a key taken
+    meanwhile (ON CONFLICT DO NOTHING) and its id is read afterwards.
+    """
+    keys = [plan_key(plan) for plan in plans]
+    by_key = dict(zip(keys, plans))
+    ids: dict[str, int] = {}
+    for chunk in _chunks(list(by_key), 1_000):
+        ids.update(conn.execute(select(PLAN.c.plan_key, PLAN.c.id).where(PLAN.c.plan_key.in_(chunk))).all())
+    missing = [key for key in by_key if key not in ids]
+    if missing:
+        inserted = dict(conn.execute(_insert_new_plans(conn), [plan_row(by_key[key]) for key in missing]).all())
+        phases = [row for key, plan_id in inserted.items() for row in phase_rows(plan_id, by_key[key])]
+        tests = [row for key, plan_id in inserted.items() for row in plan_test_rows(plan_id, by_key[key])]
+        for table, rows in ((PHASE, phases), (TEST, tests)):
+            if rows:
+                conn.execute(insert(table), rows)
+        ids.update(inserted)
+        taken = [key for key in missing if key not in ids]  # stored by another transaction meanwhile
+        if taken:
+            ids.update(conn.execute(select(PLAN.c.plan_key, PLAN.c.id).where(PLAN.c.plan_key.in_(taken))).all())
+    return [ids[key] for key in keys]
 
 
-def plan_from_rows(person, phases: Sequence) -> Plan:
-    """The stored plan of one person (a managed_person row or object, and its phase rows in seq order)."""
-    return Plan(
-        pack=person.pack,
-        category=person.category,
-        anchor=person.anchor,
-        phases=tuple(phase_from_row(row) for row in phases),
-        release_on=person.release_on,
-        owed_from=person.identified_on,
-        overrides=tuple(person.overrides or ()),
-    )
+def _insert_new_plans(conn: Connection):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(PLAN).on_conflict_do_nothing(index_elements=[PLAN.c.plan_key])
+    return statement.returning(PLAN.c.plan_key, PLAN.c.id)
 
 
-PERSON_PLAN_COLUMNS = (P.id, P.pack, P.category, P.anchor, P.identified_on, P.release_on, P.overrides)
-PHASE_COLUMNS = (PH.person_id, PH.seq, PH.kind, PH.starts_on, PH.ends_on, PH.test_days, PH.pack)
+def load_plans(conn: Connection | Session, plan_ids: Iterable[int]) -> dict[int, Plan]:
+    """The stored plans of these ids, rebuilt as engine plans."""
+    plans: dict[int, Plan] = {}
+    for chunk in _chunks(sorted(set(plan_ids)), 5_000):
+        tests: dict[tuple[int, int], list[date]] = defaultdict(list)
+        for row in conn.execute(select(TEST).where(TEST.c.plan_id.in_(chunk)).order_by(TEST.c.plan_id, TEST.c.day)):
+            tests[(row.plan_id, row.phase_seq)].append(row.day)
+        phases: dict[int, list[PlannedPhase]] = defaultdict(list)
+        for row in conn.execute(select(PHASE).where(PHASE.c.plan_id.in_(chunk)).order_by(PHASE.c.plan_id, PHASE.c.seq)):
+            phases[row.plan_id].append(PlannedPhase(
+                kind=row.kind, start=row.starts_on, end=row.ends_on, test_days=tuple(tests[(row.plan_id, row.seq)]),
+                pack=row.pack,
+            ))
+        for row in conn.execute(select(PLAN).where(PLAN.c.id.in_(chunk))):
+            plans[row.id] = Plan(
+                pack=row.pack, category=row.category, anchor=row.anchor, phases=tuple(phases[row.id]),
+                release_on=row.release_on, owed_from=row.owed_from, overrides=tuple(row.overrides or ()),
+            )
+    return plans
+
+
+def load_plan(session: Session, person: ManagedPerson) -> Plan:
+    return load_plans(session, [person.plan_id])[person.plan_id]
+
+
+def appointments(plan: Plan, results: Mapping[date, str]) -> list[dict]:
+    """The plan's test days (owed from `owed_from` on) with their results, and results of days the plan
+    no longer tests (a test done stays a fact after a switch), by day."""
+    rows = {
+        row["day"]: {"day": row["day"], "phase_seq": row["phase_seq"], "owed": row["day"] >= plan.owed_from,
+                     "result": results.get(row["day"])}
+        for row in plan_test_rows(0, plan)
+    }
+    for day, result in results.items():
+        if day not in rows:
+            seq = next((n for n, p in enumerate(plan.phases, start=1) if p.start <= day <= p.end), None)
+            rows[day] = {"day": day, "phase_seq": seq, "owed": False, "result": result}
+    return [rows[day] for day in sorted(rows)]
 
 
 @dataclass(frozen=True)
 class PlanGroup:
     """The people matching some conditions who share one stored plan and one district."""
 
-    key: str
+    plan_id: int
     district_id: int | None
     count: int
     plan: Plan
@@ -148,29 +193,16 @@ class PlanGroup:
     def members(self, *conditions):
         """A select of the ids of this group's people (also matching `conditions`)."""
         district = P.district_id.is_(None) if self.district_id is None else P.district_id == self.district_id
-        return select(P.id).where(P.plan_key == self.key, district, *conditions)
+        return select(P.id).where(P.plan_id == self.plan_id, district, *conditions)
 
 
 def plan_groups(session: Session, conditions: Iterable) -> list[PlanGroup]:
-    """The people matching `conditions`, grouped by (plan_key, district), each with its plan read once."""
+    """The people matching `conditions`, grouped by (plan, district), each plan read once."""
     rows = session.execute(
-        select(P.plan_key, P.district_id, func.count(), func.min(P.id)).where(*conditions).group_by(
-            P.plan_key, P.district_id
-        )
+        select(P.plan_id, P.district_id, func.count()).where(*conditions).group_by(P.plan_id, P.district_id)
     ).all()
-    sample: dict[str, int] = {}
-    for key, _district, _count, first_id in rows:
-        sample.setdefault(key, first_id)
-    plans: dict[int, Plan] = {}
-    ids = list(sample.values())
-    for chunk in _chunks(ids, 5_000):
-        phases: dict[int, list] = {}
-        query = select(*PHASE_COLUMNS).where(PH.person_id.in_(chunk)).order_by(PH.person_id, PH.seq)
-        for row in session.execute(query):
-            phases.setdefault(row.person_id, []).append(row)
-        for person in session.execute(select(*PERSON_PLAN_COLUMNS).where(P.id.in_(chunk))):
-            plans[person.id] = plan_from_rows(person, phases.get(person.id, ()))
-    return [PlanGroup(key, district, count, plans[sample[key]]) for key, district, count, _ in rows]
+    plans = load_plans(session, {plan_id for plan_id, _, _ in rows})
+    return [PlanGroup(plan_id, district, count, plans[plan_id]) for plan_id, district, count in rows]
 
 
 def insert_group_events(
@@ -185,25 +217,6 @@ def insert_group_events(
             literal(after, JSON), literal(user_id, Integer), literal(name, String),
         ),
     ))
-
-
-def load_plan(session: Session, person: ManagedPerson) -> Plan:
-    phases = session.execute(
-        select(PH.person_id, PH.seq, PH.kind, PH.starts_on, PH.ends_on, PH.test_days, PH.pack)
-        .where(PH.person_id == person.id)
-        .order_by(PH.seq)
-    ).all()
-    return plan_from_rows(person, phases)
-
-
-def insert_plans(session: Session, plans: Sequence[tuple[int, Plan]]) -> None:
-    """Phases and every test appointment of freshly stored plans (executemany)."""
-    phases = [row for person_id, plan in plans for row in phase_rows(person_id, plan)]
-    appointments = [row for person_id, plan in plans for row in appointment_rows(person_id, plan)]
-    if phases:
-        session.execute(insert(ManagedPhase), phases)
-    if appointments:
-        session.execute(insert(TestAppointment), appointments)
 
 
 def event_rows(

@@ -194,12 +194,3 @@ def list_residents(
     views = [masked_view(r, district_name=d, community_name=c) for r, d, c in rows]
     return views, session.scalar(count) or 0
 
-
-def count_residents_by_district(session: Session, *, scope: Jurisdiction) -> dict[int, int]:
-    query = select(Resident.district_id, func.count()).where(within(scope)).group_by(Resident.district_id)
-    return {district_id: n for district_id, n in session.execute(query) if district_id is not None}
-
-
-def districts_with_residents(session: Session, *, scope: Jurisdiction) -> list[places_service.DistrictSummary]:
-    counts = count_residents_by_district(session, scope=scope)
-    return places_service.list_districts(session, scope=scope, resident_counts=counts)

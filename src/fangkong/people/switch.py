@@ -2,9 +2,10 @@
 
 `switch_policy(..., dry_run=True)` only reports; applying writes in the caller's transaction.
 People are read as groups sharing one stored plan and district (people.plans.plan_groups): the
-engine runs once per group, the report multiplies by the group's size, and applying rewrites
-all changed groups at once, set-wise (people.plan_rewrite.rewrite_groups: phases, future appointments,
-history events, then the people themselves), with one audit row for the whole switch.
+engine runs once per group, the report multiplies by the group's size, and applying stores the
+few new plans and moves all changed groups to them at once, set-wise (people.plan_rewrite.move_groups:
+history events, then the people themselves), with one audit row for the whole switch. Recorded
+test results are facts and stay whatever the new plan.
 """
 
 from __future__ import annotations
@@ -161,10 +162,11 @@ def _shape(plan: Plan) -> tuple:
 
 
 def _write(session: Session, writes: list, *, conditions: list, effective: date, actor) -> None:
-    """Rewrite every changed group set-wise in one pass (people.plan_rewrite.rewrite_groups), history included."""
+    """Move every changed group to its new plan set-wise in one pass (people.plan_rewrite.move_groups), history
+    included."""
     today, now = clock.today(), clock.now()
-    plan_rewrite.rewrite_groups(
-        session, writes, from_day=effective, conditions=conditions, today=today, at=now, actor=actor or "cli",
+    plan_rewrite.move_groups(
+        session, writes, conditions=conditions, today=today, at=now, actor=actor or "cli",
         event_kind="switched",
         before=[{"pack": group.plan.pack, "release_on": group.plan.release_on.isoformat()} for group, _ in writes],
         after=[

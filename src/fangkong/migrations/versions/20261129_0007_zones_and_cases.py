@@ -1,15 +1,15 @@
 """zones and cases: the case register (case_record, case_place) and risk zones with their history
 
-Revision ID: 20261129_0006
-Revises: 20261129_0005
+Revision ID: 20261129_0007
+Revises: 20261129_0006
 Create Date: 2026-11-29
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "20261129_0006"
-down_revision = "20261129_0005"
+revision = "20261129_0007"
+down_revision = "20261129_0006"
 branch_labels = None
 depends_on = None
 
