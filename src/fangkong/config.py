@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     login_delay_step_seconds: float = 0.25
     login_delay_max_seconds: float = 2.0
     max_body_bytes: int = 10 * 1024 * 1024
+    # a rejected lift keeps a zone sealed at most this many days before it is proposed again (a local limit)
+    zone_keep_sealed_max_days: int = 30
     retention_days: int = 30  # personal data of people released longer ago is purged by `fangkong retention purge`
 
     @field_validator("database_url")

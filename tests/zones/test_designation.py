@@ -104,6 +104,10 @@ def test_rejecting_a_proposal_and_keeping_a_zone_sealed(session):
     with clock.frozen(zf.at("2022-11-13", 7)):
         service.run_daily(session, on=D("2022-11-13"))
         [proposal] = session.scalars(select(ZoneProposal).where(ZoneProposal.zone_id == lifted.id)).all()
+        with pytest.raises(DomainError) as too_long:  # 30 days (the default local limit) ahead is 12-13
+            service.reject_proposal(session, proposal.id, actor=commander, reason="周边仍有病例",
+                                    keep_until=D("2022-12-14"))
+        assert (too_long.value.code, too_long.value.status) == ("invalid_keep_until", 422)
         override = service.reject_proposal(session, proposal.id, actor=commander, reason="周边仍有病例",
                                            keep_until=D("2022-11-15"))
     assert (override.kind, override.ends_on) == ("keep_sealed", D("2022-11-15"))

@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from fangkong.config import get_settings
 from fangkong.core import clock
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import CITY, Jurisdiction
@@ -36,7 +37,6 @@ from fangkong.zones.models import (
 )
 
 ONE_DAY = timedelta(days=1)
-MAX_KEEP_DAYS = 30  # a rejected lift keeps the zone sealed at most this long before it is proposed again
 CHUNK = 500
 
 
@@ -345,8 +345,9 @@ def reject_proposal(session: Session, proposal_id: int, *, actor, reason: str, k
     if row.state != "open":
         raise DomainError("proposal_closed", f"proposal {row.id} is {row.state}", status=409)
     today = clock.today()
-    if not today <= keep_until <= today + timedelta(days=MAX_KEEP_DAYS):
-        raise InvalidInput("invalid_keep_until", f"keep_until: from today to {MAX_KEEP_DAYS} days ahead",
+    longest = get_settings().zone_keep_sealed_max_days
+    if not today <= keep_until <= today + timedelta(days=longest):
+        raise InvalidInput("invalid_keep_until", f"keep_until: from today to {longest} days ahead",
                            details={"field": "keep_until"})
     user_id, name = who(actor)
     row.state, row.decided_on, row.decided_by, row.decision_reason = "rejected", today, name, reason[:500]

@@ -176,7 +176,7 @@ class DueOut(BaseModel):
 
 class KeepIn(BaseModel):
     reason: str = Reason
-    keep_until: Day = Field(description="the zone stays as it is up to this day (at most 30 days ahead)")
+    keep_until: Day = Field(description="the zone stays as it is up to this day (at most FANGKONG_ZONE_KEEP_SEALED_MAX_DAYS, default 30, days ahead)")
 
 
 class DailyIn(BaseModel):
