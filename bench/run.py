@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily")
+SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing")
 
 
 def machine() -> dict:
@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import policy_switch
 
             result = policy_switch.run()
+        elif name == "tracing":
+            from bench import tracing
+
+            result = tracing.run()
         elif name == "zones_daily":
             from bench import zones_daily
 

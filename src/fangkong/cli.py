@@ -23,6 +23,7 @@ from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
+from fangkong.tracing.cli import tracing_app
 from fangkong.zones.cli import zones_app
 
 app = typer.Typer(
@@ -42,6 +43,7 @@ policy_app.command("switch")(switch_command)
 app.add_typer(policy_app, name="policy")
 app.add_typer(retention_app, name="retention")
 app.add_typer(zones_app, name="zones")
+app.add_typer(tracing_app, name="tracing")
 
 
 @app.command("serve")

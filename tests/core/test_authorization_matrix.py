@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 import factories
+import tracing_factories
 import weblogin
 import zone_factories
 from fangkong.core.permissions import ROLES, role_allows
@@ -45,6 +46,7 @@ class World:
     numbers: dict[str, str] = field(default_factory=dict)
     managed: dict[str, int] = field(default_factory=dict)  # a resident under management in each district
     zones: dict[str, dict] = field(default_factory=dict)  # zone_factories.matrix_zones of each district
+    tracing: dict[str, dict] = field(default_factory=dict)  # tracing_factories.matrix_tracing of each district
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,19 @@ def _override(world: World, where: str) -> dict:
         "district": where, "category": "close_contact", "phase_kind": "home_quarantine", "extra_days": 1,
         "reason": "矩阵测试", "starts_on": "2022-11-12", "ends_on": "2022-11-20",
     }
+
+
+def _tracing_case(world: World, where: str) -> dict:
+    return {"case_id": world.tracing[where]["case"]}
+
+
+def _fresh_candidate(world: World, where: str) -> dict:
+    return {"candidate_id": world.tracing[where]["candidate"]()}
+
+
+def _entry_check(world: World, where: str) -> dict:
+    return {"venue_code": world.tracing[where]["venue_code"], "checked_at": "2022-11-13T08:00",
+            "temperature": 36.6, "resident_id": world.residents[where]}
 
 
 EXAMPLES: dict[tuple[str, str], Example] = {
@@ -171,6 +186,33 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("GET", "/api/v1/units/{unit_id}/tier"): Example(path=lambda w, where: {"unit_id": w.units[where]}),
     ("GET", "/api/v1/residents/{resident_id}/tier"): Example(path=_resident_path, about_an_object=True),
     ("POST", "/zones/daily"): Example(form=lambda w, _: {}),
+    # contact tracing (tests/tracing_factories.py: a venue per district, fresh candidates of its case)
+    ("POST", "/api/v1/tracing/scans:batch"): Example(json=lambda w, where: {"scans": [
+        {"venue_code": w.tracing[where]["venue_code"], "scanned_at": "2022-11-13T08:00",
+         "resident_id": w.residents[where]}]}),
+    ("POST", "/api/v1/tracing/entry-checks"): Example(json=_entry_check, ok=201, about_an_object=True),
+    ("GET", "/api/v1/tracing/cases/{case_id}/candidates"): Example(path=_tracing_case, about_an_object=True),
+    ("POST", "/api/v1/tracing/cases/{case_id}/candidates"): Example(
+        path=_tracing_case, json=lambda w, _: {}, about_an_object=True),
+    ("POST", "/api/v1/tracing/candidates/{candidate_id}/confirm"): Example(
+        path=_fresh_candidate, json=lambda w, _: {}, about_an_object=True),
+    ("POST", "/api/v1/tracing/candidates/{candidate_id}/general"): Example(
+        path=_fresh_candidate, json=lambda w, _: {}, about_an_object=True),
+    ("POST", "/api/v1/tracing/candidates/{candidate_id}/dismiss"): Example(
+        path=_fresh_candidate, json=lambda w, _: {"reason": "矩阵测试"}, about_an_object=True),
+    ("GET", "/tracing/cases/{case_id}"): Example(path=_tracing_case, about_an_object=True),
+    ("GET", "/api/v1/tracing/chains/{cluster_id}"): Example(
+        path=lambda w, where: {"cluster_id": w.tracing[where]["case"]}, about_an_object=True),
+    ("POST", "/tracing/cases/{case_id}/propose"): Example(path=_tracing_case, form=lambda w, _: {},
+                                                          about_an_object=True),
+    ("POST", "/tracing/candidates/{candidate_id}/decide"): Example(
+        path=_fresh_candidate, form=lambda w, _: {"decision": "general"}, about_an_object=True),
+    ("POST", "/tracing/scan"): Example(form=lambda w, where: {"venue_code": w.tracing[where]["venue_code"],
+                                                              "resident_id": str(w.residents[where])}),
+    ("GET", "/tracing/venues/{venue_id}/qr.png"): Example(path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
+    ("GET", "/tracing/venues/{venue_id}/qr.pdf"): Example(path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
+    ("GET", "/tracing/venues/{venue_id}/poster"): Example(
+        path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
     ("GET", "/zones/{zone_id}"): Example(path=_zone("view"), about_an_object=True),
     ("GET", "/zones/{zone_id}/residents"): Example(path=_zone("view"), about_an_object=True),
     ("POST", "/zones/{zone_id}/approve"): Example(path=_zone("approve_page"), form=lambda w, _: {},
@@ -243,6 +285,7 @@ def world(session) -> World:
         world.units[code], world.residents[code], world.numbers[code] = unit.id, resident.id, number
         world.managed[code] = factories.managed(session, anchor="2022-11-12", resident_id=resident.id, by=registrar).id
         world.zones[code] = zone_factories.matrix_zones(session, code=code, name=name, unit=unit)
+        world.tracing[code] = tracing_factories.matrix_tracing(session, unit=unit, case_id=world.zones[code]["case"])
     return world
 
 

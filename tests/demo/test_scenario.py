@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fangkong.demo.generator import generate_city
 from fangkong.demo.scenario import build_scenario, scenario_size
+from fangkong.tracing.models import ContactCandidate
 from fangkong.people.managed_models import (
     CATEGORIES, ManagedEvent, ManagedPerson, ManagedPlan, ManagedPlanPhase, TestResult,
 )
@@ -21,23 +22,30 @@ def _scenario(engine, seed=7, population=3_000):
     return build_scenario(engine, seed=seed)
 
 
+# close contacts confirmed by the tracing part of the demo (tests/demo/test_tracing_scenario.py) are not
+# this scenario's people
+TRACED = select(ContactCandidate.managed_person_id).where(ContactCandidate.managed_person_id.is_not(None))
+
+
 def _state(engine):
     with engine.connect() as conn:
         people = conn.execute(select(
             ManagedPerson.id, ManagedPerson.resident_id, ManagedPerson.document_kind, ManagedPerson.category,
             ManagedPerson.anchor, ManagedPerson.identified_on, ManagedPerson.source, ManagedPerson.pack,
             ManagedPerson.status, ManagedPerson.release_on, ManagedPlan.plan_key, ManagedPerson.district_id,
-        ).join(ManagedPlan, ManagedPlan.id == ManagedPerson.plan_id).order_by(ManagedPerson.id)).all()
+        ).join(ManagedPlan, ManagedPlan.id == ManagedPerson.plan_id).where(ManagedPerson.id.not_in(TRACED))
+            .order_by(ManagedPerson.id)).all()
         phase = ManagedPlanPhase
         phases = conn.execute(
             select(ManagedPerson.id.label("person_id"), phase.seq, phase.kind, phase.starts_on, phase.ends_on,
                    phase.pack)
-            .join(phase, phase.plan_id == ManagedPerson.plan_id).order_by(ManagedPerson.id, phase.seq)
+            .join(phase, phase.plan_id == ManagedPerson.plan_id).where(ManagedPerson.id.not_in(TRACED))
+            .order_by(ManagedPerson.id, phase.seq)
         ).all()
         tests = conn.execute(select(TestResult.person_id, TestResult.day, TestResult.result).order_by(
             TestResult.person_id, TestResult.day)).all()
         events = conn.execute(select(ManagedEvent.person_id, ManagedEvent.kind, ManagedEvent.at, ManagedEvent.after)
-                              .order_by(ManagedEvent.id)).all()
+                              .where(ManagedEvent.person_id.not_in(TRACED)).order_by(ManagedEvent.id)).all()
     return people, phases, tests, events
 
 

@@ -42,12 +42,17 @@ CASES_WRITE = "cases.write"  # register a case (which proposes its risk zones)
 ZONES_VIEW = "zones.view"  # risk zones: lists, map, the public list, tiers of places
 ZONES_ROUNDS = "zones.rounds"  # record a full test round of a zone (the lab module will too)
 ZONES_APPROVE = "zones.approve"  # designate, reject, widen, lift or downgrade zones; run the daily job
+TRACING_SCAN = "tracing.scan"  # record venue scans and entry checks (scanners' tokens, gate staff)
+TRACING_INVESTIGATE = "tracing.investigate"  # contact candidates of cases: propose, confirm, dismiss
+TRACING_ALERTS = "tracing.alerts"  # fever alerts of entry checks, for the site's task force
+TRACING_CHAINS = "tracing.chains"  # transmission chains: clusters of cases and confirmed contacts
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
     AUDIT_READ, USERS_MANAGE,
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
-    CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE,
+    CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
+    TRACING_CHAINS,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
@@ -61,15 +66,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
-        | {ZONES_ROUNDS, ZONES_APPROVE}
+        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS}
     ),
-    "coordination": frozenset(_READ_PEOPLE),
-    "supplies": frozenset(_READ_PEOPLE),
-    "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS}),
-    "construction_sites": frozenset(_READ_PEOPLE),
-    "public_areas": frozenset(_READ_PEOPLE),
-    "community_worker": frozenset(_WORK_WITH_PEOPLE),
-    "investigator": frozenset(_WORK_WITH_PEOPLE),
+    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
+    "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
+    "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
+                                                       TRACING_CHAINS}),
+    "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
+    "public_areas": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
+    "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN}),
+    "investigator": frozenset(_WORK_WITH_PEOPLE | {TRACING_INVESTIGATE, TRACING_CHAINS}),
     "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS}),
     "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
     "hotline_agent": frozenset(_EVERYONE),

@@ -107,6 +107,8 @@ def show_command(pack_id: str = typer.Argument(..., metavar="ID"), packs_dir: Pa
         f"{'identified' if pack.identifies('secondary_contact') else 'not identified'}; time-space companion "
         f"{'used' if tr.time_space_companion else 'not used'}; fever from {tr.fever_threshold_celsius} °C"
     )
+    echo(f"  co-presence: same venue at most {tr.copresence_gap_minutes} min apart, venue kinds "
+         f"{', '.join(tr.venue_kinds)}; secondary contacts {'proposed' if tr.propose_secondary_contacts else 'never proposed'}")
 
 
 @policy_app.command("validate")

@@ -244,9 +244,12 @@ class Testing(_Strict):
 
 
 class Tracing(_Strict):
-    close_contact_window_days: int = Field(ge=0)  # days before onset / sampling
+    close_contact_window_days: int = Field(ge=0)  # infectious look-back: days before onset / sampling
     time_space_companion: bool  # 时空伴随 widens contacts
     fever_threshold_celsius: float = Field(ge=35, le=42)
+    copresence_gap_minutes: int = Field(ge=0, le=240)  # same venue: overlap, or apart by at most this
+    venue_kinds: list[str] = Field(min_length=1)  # venue kinds whose scans propose candidates
+    propose_secondary_contacts: bool  # contacts of a confirmed close contact proposed as secondary_contact
 
 
 class Pack(_Strict):
@@ -265,6 +268,8 @@ class Pack(_Strict):
             raise ValueError(
                 f"effective_until: {self.effective_until} must be after effective_from {self.effective_from}"
             )
+        if self.tracing.propose_secondary_contacts and not self.identifies("secondary_contact"):
+            raise ValueError("tracing.propose_secondary_contacts: true needs categories.secondary_contact identified")
         return self
 
     def in_force(self, on: date) -> bool:

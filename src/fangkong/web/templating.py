@@ -36,7 +36,7 @@ MODULES: tuple[Module, ...] = (
     Module("policy", "/policy", built=True),
     Module("zones", "/zones", built=True),
     Module("lab", "/lab"),
-    Module("tracing", "/tracing"),
+    Module("tracing", "/tracing", built=True),
     Module("quarantine", "/quarantine"),
     Module("supplies", "/supplies"),
     Module("enterprises", "/enterprises"),

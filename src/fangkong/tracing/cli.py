@@ -1,0 +1,113 @@
+"""`fangkong tracing …`: import scans from a CSV file, list the contact candidates of a case.
+
+Refusals are DomainErrors: the root CLI prints one line on stderr and exits 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date
+from itertools import islice
+from pathlib import Path
+from types import SimpleNamespace
+
+import typer
+
+from fangkong.core import audit
+from fangkong.core.db import get_engine, unit_of_work
+from fangkong.core.errors import InvalidInput, NotFound
+from fangkong.core.jurisdiction import CITY
+from fangkong.people.case_models import Case
+from fangkong.tracing import bulk, scans, service
+
+tracing_app = typer.Typer(help="Contact tracing: scan import, contact candidates.", no_args_is_help=True)
+CLI_ACTOR = SimpleNamespace(jurisdiction=CITY, user=None, principal=SimpleNamespace(via="cli"))
+CSV_COLUMNS = ("venue_code", "scanned_at", "left_at", "resident_id", "document_kind", "document_number", "source")
+REQUIRED = ("venue_code", "scanned_at")
+CHUNK = 20_000
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat())
+
+
+def import_file(session, path: Path, *, actor=CLI_ACTOR) -> scans.IngestReport:
+    """Stream a CSV of scans (header line first) in chunks into the scan table, in the caller's transaction."""
+    total = scans.IngestReport()
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames or []
+        missing = [c for c in REQUIRED if c not in header]
+        unknown = [c for c in header if c not in CSV_COLUMNS]
+        if missing or unknown:
+            raise InvalidInput("invalid_header", f"{path.name}: line 1: the header needs {', '.join(REQUIRED)} and "
+                                                 f"may have {', '.join(CSV_COLUMNS[2:])}"
+                                                 + (f"; unknown column {unknown[0]!r}" if unknown else ""))
+        line, venues = 2, scans.venue_codes(session, actor.jurisdiction)
+        while chunk := list(islice(reader, CHUNK)):
+            report = scans.ingest(session, chunk, actor=actor, source="import", first_line=line, audit_it=False,
+                                  venues=venues)
+            total.received += report.received
+            total.inserted += report.inserted
+            total.duplicates += report.duplicates
+            total.refused.extend(report.refused)
+            line += len(chunk)
+    if total.inserted > 100_000:
+        bulk.analyze(session.connection())
+    audit.record(session, actor=actor, action="tracing.import", object_type="venue_scan",
+                 after={"file": path.name, "received": total.received, "inserted": total.inserted,
+                        "duplicates": total.duplicates, "refused": len(total.refused)})
+    return total
+
+
+@tracing_app.command("import-scans")
+def import_command(
+    path: Path = typer.Argument(..., help=f"CSV with a header: {', '.join(CSV_COLUMNS)} (the first two required)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Import venue scans; every refused line is reported with its reason; re-importing changes nothing."""
+    if not path.is_file():
+        raise InvalidInput("no_file", f"{path}: no such file")
+    with unit_of_work(get_engine()) as session:
+        report = import_file(session, path)
+    if as_json:
+        typer.echo(_json(report.to_dict()))
+        return
+    typer.echo(f"{report.received} scans read: {report.inserted} new, {report.duplicates} duplicates, "
+               f"{len(report.refused)} refused")
+    for r in report.refused:
+        typer.echo(f"  line {r['line']}: {r['reason']}")
+
+
+@tracing_app.command("candidates")
+def candidates_command(
+    case_id: int = typer.Option(..., "--case", min=1, help="the case's id in the register"),
+    onset: str = typer.Option(None, "--onset", help="symptom onset or sampling date, YYYY-MM-DD"),
+    pack: str = typer.Option(None, "--pack", help="the pack to apply (default: the one in force today)"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """The ranked contact candidates of a case with their evidence (read only: nothing is stored)."""
+    onset_day = None
+    if onset:
+        try:
+            onset_day = date.fromisoformat(onset)
+        except ValueError:
+            raise InvalidInput("invalid_date", f"--onset: {onset!r} is not a date like 2022-11-09") from None
+    with unit_of_work(get_engine()) as session:
+        case = session.get(Case, case_id)
+        if case is None:
+            raise NotFound("case", details={"case_id": case_id})
+        found = service.candidates_for(session, case, pack=pack, onset=onset_day)
+        session.rollback()
+    rows = [{k: v for k, v in c.items() if not k.startswith("_") and k != "person_key"} for c in found]
+    if as_json:
+        typer.echo(_json(rows))
+        return
+    if not rows:
+        typer.echo(f"case {case_id}: no candidate")
+    for c in rows:
+        who = f"resident {c['resident_id']}" if c["resident_id"] else f"{c['document_kind']} holder"
+        how = "household" if c["household"] else (f"venue {c['venue_id']}, overlap {c['overlap_minutes']} min, "
+                                                  f"gap {c['gap_minutes']} min")
+        typer.echo(f"{c['rank']:>3}. {who}: {how}; last exposure {c['last_exposure_on']}")
