@@ -47,6 +47,7 @@ D = date.fromisoformat
 FIRST_DAY, SWITCH_ON, DAY = D("2022-10-24"), D("2022-11-11"), D("2022-11-13")
 PER_RESIDENT = 200 / 3_100_000
 MINIMUM = 12
+REJECT_AFTER_DAYS = 3  # the demo story: one proposal turned down by the commander a few days in
 ACTOR = SimpleNamespace(jurisdiction=CITY, user=None, principal=SimpleNamespace(via="demo"))
 COMMANDER = SimpleNamespace(jurisdiction=CITY, user=None, principal=SimpleNamespace(via="demo-commander"))
 ONE_DAY = timedelta(days=1)
@@ -140,7 +141,7 @@ def build(session: Session, *, seed: int) -> dict:
                     stats["kept_sealed"] += 1
         with clock.frozen(_at(day, 8, 15)):
             for zone_id in proposed:
-                if not rejected_done and day > FIRST_DAY + timedelta(days=3):
+                if not rejected_done and (day - FIRST_DAY).days > REJECT_AFTER_DAYS:
                     rejected_done = True
                     service.reject(session, zone_id, actor=COMMANDER, reason="流调核实：感染者未在该处居住")
                     stats["rejected"] += 1

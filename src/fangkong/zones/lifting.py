@@ -32,9 +32,7 @@ from fangkong.core.jurisdiction import CITY, Jurisdiction
 from fangkong.policy import Pack, pack_in_force
 from fangkong.zones.coverage import span_on, zone_within
 from fangkong.zones.events import add_event, add_events, audit_row, who
-from fangkong.zones.models import (
-    Zone, ZoneInfection, ZoneOverride, ZoneProposal, ZoneSpan, ZoneTestRound,
-)
+from fangkong.zones.models import Zone, ZoneInfection, ZoneOverride, ZoneProposal, ZoneSpan, ZoneTestRound
 
 ONE_DAY = timedelta(days=1)
 CHUNK = 500
