@@ -71,7 +71,7 @@ def test_chain_page_draws_clusters_and_a_cluster_graph_locally(demo_server):
         page.fill("#username", "commander-zhao")
         page.fill("#password", factories.ADMIN_PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(demo_server + "/tracing/chains")
+        page.wait_for_url(demo_server + "/tracing/chains", timeout=45_000)
         page.wait_for_selector("#chain-cluster[data-cluster]")
         assert page.locator("#chain-overview canvas").count() >= 1
         assert page.locator("#chain-cluster canvas").count() >= 1

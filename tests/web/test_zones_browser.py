@@ -95,7 +95,7 @@ def test_zone_map_and_public_list_render_with_the_demo_zones_all_local(page, dem
     page.fill("#username", "commander-wang")
     page.fill("#password", factories.ADMIN_PASSWORD)
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/zones/map")
+    page.wait_for_url(base + "/zones/map", timeout=45_000)  # login + first map page on a loaded 2-core CI machine
     page.wait_for_selector('#zone-map[data-drawn="2022-11-13"]')
     in_force = _zones_on(engine, TODAY)
     assert in_force > 0 and page.get_by_test_id("map-count").inner_text() == str(in_force)
