@@ -3,43 +3,20 @@
 from __future__ import annotations
 
 import json
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy.orm import Session
 
+from clirun import in_process_runner, one_line_error, restore
+
 import factories
 import tracing_factories as tf
-from fangkong.cli import main
-from fangkong.config import reset_settings
-from fangkong.core.db import get_engine
 
 
 @pytest.fixture
 def run(monkeypatch, capsys):
-    def _run(*args, url: str):
-        monkeypatch.setenv("FANGKONG_DATABASE_URL", url)
-        reset_settings()
-        get_engine.cache_clear()
-        try:
-            with pytest.raises(SystemExit) as caught:
-                main(["tracing", *args])
-        finally:
-            get_engine().dispose()
-            get_engine.cache_clear()
-        out, err = capsys.readouterr()
-        return SimpleNamespace(returncode=caught.value.code, stdout=out, stderr=err)
-
-    yield _run
-    monkeypatch.delenv("FANGKONG_DATABASE_URL")
-    reset_settings()
-
-
-def one_line_error(result) -> str:
-    assert result.returncode == 2, result
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
+    yield in_process_runner(monkeypatch, capsys, "tracing")
+    restore(monkeypatch)
 
 
 def test_import_then_candidates_contract(fresh_database, run, tmp_path):

@@ -6,16 +6,14 @@ import json
 import os
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy.orm import Session
 
+from clirun import in_process_runner, one_line_error, restore
+
 import factories
 import zone_factories as zf
-from fangkong.cli import main
-from fangkong.config import reset_settings
-from fangkong.core.db import get_engine
 
 
 def run_process(*args, url: str):
@@ -28,29 +26,8 @@ def run_process(*args, url: str):
 @pytest.fixture
 def run(monkeypatch, capsys):
     """The same entry point in-process (quicker), on the given database."""
-    def _run(*args, url: str):
-        monkeypatch.setenv("FANGKONG_DATABASE_URL", url)
-        reset_settings()
-        get_engine.cache_clear()
-        try:
-            with pytest.raises(SystemExit) as caught:
-                main(["zones", *args])
-        finally:
-            get_engine().dispose()
-            get_engine.cache_clear()
-        out, err = capsys.readouterr()
-        return SimpleNamespace(returncode=caught.value.code, stdout=out, stderr=err)
-
-    yield _run
-    monkeypatch.delenv("FANGKONG_DATABASE_URL")
-    reset_settings()
-
-
-def one_line_error(result) -> str:
-    assert result.returncode == 2, result
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
-    return lines[0]
+    yield in_process_runner(monkeypatch, capsys, "zones")
+    restore(monkeypatch)
 
 
 def test_proposals_contract_daily_job_tier_and_public_list(fresh_database, run):
