@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing")
+SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing", "tracing_chains",
+             "tracing_api")
 
 
 def machine() -> dict:
@@ -51,6 +52,14 @@ def main(argv: list[str] | None = None) -> int:
             from bench import tracing
 
             result = tracing.run()
+        elif name == "tracing_chains":
+            from bench import tracing_chains
+
+            result = tracing_chains.run()
+        elif name == "tracing_api":
+            from bench import tracing_api
+
+            result = tracing_api.run()
         elif name == "zones_daily":
             from bench import zones_daily
 

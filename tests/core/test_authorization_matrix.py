@@ -213,6 +213,10 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("GET", "/tracing/venues/{venue_id}/qr.pdf"): Example(path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
     ("GET", "/tracing/venues/{venue_id}/poster"): Example(
         path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
+    ("GET", "/tracing/venues/{venue_id}/poster.pdf"): Example(
+        path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
+    ("GET", "/tracing/venues/{venue_id}/poster.png"): Example(
+        path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
     ("GET", "/zones/{zone_id}"): Example(path=_zone("view"), about_an_object=True),
     ("GET", "/zones/{zone_id}/residents"): Example(path=_zone("view"), about_an_object=True),
     ("POST", "/zones/{zone_id}/approve"): Example(path=_zone("approve_page"), form=lambda w, _: {},

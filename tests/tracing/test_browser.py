@@ -1,18 +1,14 @@
-"""The chain page and a case's candidates in Debian's Chromium, on the demo city: the cluster overview
-is drawn, a cluster's graph is fetched and drawn, nothing is requested off the machine."""
+"""The chain page in Debian's Chromium, on the demo city: the cluster overview is drawn, the largest
+cluster (the demo's chain of four generations) is fetched and drawn, nothing is requested off the machine."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import factories
 import pytest
+from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
 
 from fangkong.app import create_app
 from fangkong.core.db import unit_of_work
@@ -21,40 +17,17 @@ from fangkong.demo.scenario import build_scenario
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
 
 @pytest.fixture
 def demo_server(fresh_database) -> Iterator[str]:
-    if shutil.which(CHROMIUM) is None:
-        reason = f"{CHROMIUM} is missing (apt-get install chromium); no browser is ever downloaded"
-        if os.environ.get("FANGKONG_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    import uvicorn
-
+    require_chromium()
     engine = fresh_database.engine
     generate_city(engine, population=3_000, seed=7, workers=0)
     build_scenario(engine, seed=7)
     with unit_of_work(engine) as session:
         factories.user(session, role="commander", username="commander-zhao")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(engine=engine), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(engine=engine)) as base:
+        yield base
 
 
 def test_chain_page_draws_clusters_and_a_cluster_graph_locally(demo_server):
@@ -76,6 +49,12 @@ def test_chain_page_draws_clusters_and_a_cluster_graph_locally(demo_server):
         assert page.locator("#chain-overview canvas").count() >= 1
         assert page.locator("#chain-cluster canvas").count() >= 1
         assert page.locator("[data-testid=cluster-table] tbody tr").count() > 0
+        # the demo's chain of four generations (demo/tracing_chain.py) is the largest cluster: drawn first
+        assert "最长 4 代" in page.inner_text("[data-testid=chain-totals]")
+        first = page.locator("[data-testid=cluster-table] tbody tr").first.locator("td")
+        assert (first.nth(1).inner_text(), first.nth(3).inner_text()) == ("4", "4")
+        assert first.nth(0).inner_text() == "#" + page.get_attribute("#chain-cluster", "data-cluster")
+        assert int(page.get_attribute("#chain-cluster", "data-nodes")) >= 5  # 4 cases and at least 戊
         browser.close()
     hosts = {urlsplit(url).hostname for url in requested if not url.startswith("data:")}
     assert hosts == {"127.0.0.1"} and problems == []

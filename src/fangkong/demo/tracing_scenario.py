@@ -6,7 +6,8 @@ day; each resident case reported 11-11 … 11-13 (at most five) visits two venue
 neighbours scan there around the same time, some within the pack's gap and some just outside it.
 At 11-13 08:40 the investigators propose each case's candidates with the pack in force
 (measures20), confirm the first two who are not under management yet and dismiss one with a reason.
-Scans go in through tracing.bulk (executemany / COPY).
+Five other residents make a chain of four generations (demo/tracing_chain.py). Scans go in through
+tracing.bulk (executemany / COPY).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock
 from fangkong.core.errors import DomainError
 from fangkong.core.jurisdiction import CITY
+from fangkong.demo import tracing_chain
 from fangkong.people.case_models import Case
 from fangkong.people.managed_models import ManagedPerson
 from fangkong.people.models import Resident
@@ -79,9 +81,15 @@ def build(session: Session, *, seed: int) -> dict:
                 for other, _d in rng.sample(neighbours, min(len(neighbours), rng.randint(3, 6))):
                     offset = rng.choice((-10, 5, 20, 44, 46, 60))  # 44/45 min: inside / outside a 15-min gap
                     rows.append(_row(other, venue_id, _at(day, start + offset)))
+    managed = set(session.scalars(select(ManagedPerson.resident_id).where(ManagedPerson.resident_id.is_not(None))))
+    taken = managed | set(session.scalars(select(Case.resident_id).where(Case.resident_id.is_not(None))))
+    central = sorted(venues)[0]
+    chain, chain_rows = tracing_chain.plan(rng, [p[0] for p in people if p[0] not in taken and p[1] == central],
+                                           venues[central], _row)
+    rows += chain_rows
     inserted = bulk.insert_scans(session.connection(), rows)
     stats = {"scans": inserted, "candidates": 0, "confirmed": 0, "dismissed": 0}
-    managed = set(session.scalars(select(ManagedPerson.resident_id).where(ManagedPerson.resident_id.is_not(None))))
+    managed |= set(chain)  # the chain's people are confirmed by the chain alone
     with clock.frozen(datetime.combine(date(2022, 11, 13), time(8, 40)).replace(tzinfo=clock.zone())):
         for case_id, _r, _d in cases:
             candidates = service.propose(session, case_id, actor=INVESTIGATOR)
@@ -98,4 +106,5 @@ def build(session: Session, *, seed: int) -> dict:
             if len(free) > 2:
                 service.dismiss(session, free[2].id, actor=INVESTIGATOR, reason="监控核实：未近距离接触")
                 stats["dismissed"] += 1
+    stats.update(tracing_chain.build(session, chain, actor=INVESTIGATOR))
     return stats

@@ -159,7 +159,7 @@ def _venues(session: Session, codes: set[str], scope) -> dict[str, int]:
     query = select(Venue.code, Venue.id).where(Venue.code.in_(codes))
     if not scope.is_city:
         query = query.where(Venue.district_id.in_(places_service.district_ids_within(scope)))
-    return dict(session.execute(query).all())
+    return dict(session.connection().execute(query).all())  # Core rows: this runs once per scan request
 
 
 def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
@@ -171,4 +171,4 @@ def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
             pass
     if not ids:
         return set()
-    return set(session.scalars(select(Resident.id).where(Resident.id.in_(ids))))
+    return set(session.connection().execute(select(Resident.id).where(Resident.id.in_(ids))).scalars())

@@ -25,7 +25,7 @@ from fangkong.core.permissions import (
 )
 from fangkong.people import cases
 from fangkong.places.models import Venue
-from fangkong.tracing import chains, checks, flows, scans, service
+from fangkong.tracing import chains, checks, flows, poster, scans, service
 from fangkong.tracing.views import candidate_views
 from fangkong.web.templating import render
 
@@ -137,8 +137,12 @@ def scan_record(request: Request, venue_code: str = Form(...), resident_id: str 
                   status=422 if error else 200, user=actor.user, active="tracing")
 
 
+def _scan_url(request: Request, venue: Venue) -> str:
+    return f"{str(request.base_url).rstrip('/')}/tracing/scan?venue={venue.code}"
+
+
 def _qr(request: Request, venue: Venue) -> segno.QRCode:
-    return segno.make(f"{str(request.base_url).rstrip('/')}/tracing/scan?venue={venue.code}", error="m")
+    return segno.make(_scan_url(request, venue), error="m")
 
 
 @router.get("/tracing/venues/{venue_id}/qr.png")
@@ -156,6 +160,32 @@ def venue_qr_pdf(request: Request, venue_id: RowId, actor: Actor = Depends(requi
     out = io.BytesIO()
     _qr(request, _venue(session, venue_id=venue_id)).save(out, kind="pdf", scale=10, border=4)
     return Response(out.getvalue(), media_type="application/pdf")
+
+
+def _poster(request: Request, session: Session, venue_id: int, kind: str) -> Response:
+    venue = _venue(session, venue_id=venue_id)
+    language = i18n.request_language(request)
+    make = poster.poster_pdf if kind == "pdf" else poster.poster_png
+    body = make(name=venue.name, code=venue.code, url=_scan_url(request, venue),
+                title=i18n.translate(language, "tracing.poster_title"),
+                note=i18n.translate(language, "tracing.poster_note"))
+    safe = "".join(ch for ch in venue.code if ch.isascii() and (ch.isalnum() or ch in "-_")) or str(venue.id)
+    return Response(body, media_type="application/pdf" if kind == "pdf" else "image/png",
+                    headers={"Content-Disposition": f'inline; filename="venue-{safe}.{kind}"'})
+
+
+@router.get("/tracing/venues/{venue_id}/poster.pdf")
+def venue_poster_pdf(request: Request, venue_id: RowId, actor: Actor = Depends(require(PLACES_READ)),
+                     session: Session = Depends(get_session)) -> Response:
+    """The A4 poster to print: the venue's name (embedded CJK font), the QR and the code."""
+    return _poster(request, session, venue_id, "pdf")
+
+
+@router.get("/tracing/venues/{venue_id}/poster.png")
+def venue_poster_png(request: Request, venue_id: RowId, actor: Actor = Depends(require(PLACES_READ)),
+                     session: Session = Depends(get_session)) -> Response:
+    """The same poster as a PNG (A4 at 150 dpi)."""
+    return _poster(request, session, venue_id, "png")
 
 
 @router.get("/tracing/venues/{venue_id}/poster")
