@@ -17,7 +17,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing", "tracing_chains",
-             "tracing_api")
+             "tracing_api", "quarantine")
 
 
 def machine() -> dict:
@@ -60,6 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import tracing_api
 
             result = tracing_api.run()
+        elif name == "quarantine":
+            from bench import quarantine
+
+            result = quarantine.run()
         elif name == "zones_daily":
             from bench import zones_daily
 

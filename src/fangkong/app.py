@@ -21,6 +21,7 @@ from fangkong.core.csrf import csrf_protect
 from fangkong.core.db import database_status, make_engine, session_factory
 from fangkong.core.errors import DomainError
 from fangkong.core.hardening import SecurityMiddleware
+from fangkong.core.admission import DatabaseAdmission, pool_slots
 from fangkong.core.http_errors import api_error_responses, install_error_handlers
 from fangkong.core.permissions import public
 from fangkong.people import api as people_api
@@ -31,6 +32,8 @@ from fangkong.people import switch_web as people_switch_web
 from fangkong.people import web as people_web
 from fangkong.places import api as places_api
 from fangkong.places import web as places_web
+from fangkong.quarantine import api as quarantine_api
+from fangkong.quarantine import web as quarantine_web
 from fangkong.tracing import api as tracing_api
 from fangkong.tracing import web as tracing_web
 from fangkong.web import audit as audit_web
@@ -134,6 +137,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         return login_redirect(request)
 
     app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(DatabaseAdmission, slots=pool_slots(engine), serialize_writes=engine.dialect.name == "sqlite")
 
     @app.get("/healthz", tags=["health"], dependencies=[Depends(public())])
     def healthz() -> dict:
@@ -142,12 +146,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (places_api.router, people_api.router, people_managed_api.router, people_cases_api.router,
-                   zones_api.router, tracing_api.router):
+                   zones_api.router, tracing_api.router, quarantine_api.router):
         app.include_router(router, prefix=API_PREFIX, responses=api_error_responses())
     for router in (
         shell_routes.router, audit_web.router, places_web.router, people_web.router, people_managed_web.router,
         people_switch_web.router, zones_web_public.router, zones_web.router,  # static /zones/… paths first
-        tracing_web.router,
+        tracing_web.router, quarantine_web.router,
     ):
         app.include_router(router)
     return app

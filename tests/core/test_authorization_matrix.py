@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 import factories
+import quarantine_factories
 import tracing_factories
 import weblogin
 import zone_factories
@@ -47,6 +48,7 @@ class World:
     managed: dict[str, int] = field(default_factory=dict)  # a resident under management in each district
     zones: dict[str, dict] = field(default_factory=dict)  # zone_factories.matrix_zones of each district
     tracing: dict[str, dict] = field(default_factory=dict)  # tracing_factories.matrix_tracing of each district
+    quarantine: dict[str, dict] = field(default_factory=dict)  # quarantine_factories.matrix_quarantine of each
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         path=_zone("p_reject_page", "proposal_id"), form=lambda w, _: {"reason": "矩阵测试", "keep_until": "2022-11-15"},
         about_an_object=True),
 }
+EXAMPLES.update(quarantine_factories.matrix_examples(Example, OWN))
 
 
 def declared_actions(route: APIRoute) -> list:
@@ -290,15 +293,18 @@ def world(session) -> World:
         world.managed[code] = factories.managed(session, anchor="2022-11-12", resident_id=resident.id, by=registrar).id
         world.zones[code] = zone_factories.matrix_zones(session, code=code, name=name, unit=unit)
         world.tracing[code] = tracing_factories.matrix_tracing(session, unit=unit, case_id=world.zones[code]["case"])
+        world.quarantine[code] = quarantine_factories.matrix_quarantine(session, code=code, unit=unit)
     return world
 
 
-def _client(app, role: str | None, session, jurisdiction: str = OWN) -> TestClient:
+def _client(app, role: str | None, session, jurisdiction: str = OWN, world: World | None = None) -> TestClient:
     client = TestClient(app, raise_server_exceptions=False)
     if role is None:
         client.headers[weblogin.CSRF_HEADER] = weblogin.login_token(client)
         return client
     user = factories.user(session, role=role, jurisdiction=jurisdiction)
+    if role == "quarantine_site_staff" and world is not None:  # staff of the site of their own district
+        quarantine_factories.link_staff(session, world.quarantine[OWN]["site"], user.username)
     response = weblogin.log_in(client, user.username, factories.ADMIN_PASSWORD)
     assert response.status_code == 303, (role, response.text)
     return client
@@ -338,7 +344,7 @@ def test_authorization_matrix(app, session, world):
     routes = api_and_page_routes(app)
     failures = []
     for role in (None, *ROLES):
-        client = _client(app, role, session)
+        client = _client(app, role, session, world=world)
         for method, route in routes:
             [action] = declared_actions(route)
             if action is None or (method, route.path) in {("POST", "/logout")}:

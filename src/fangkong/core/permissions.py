@@ -46,38 +46,45 @@ TRACING_SCAN = "tracing.scan"  # record venue scans and entry checks (scanners' 
 TRACING_INVESTIGATE = "tracing.investigate"  # contact candidates of cases: propose, confirm, dismiss
 TRACING_ALERTS = "tracing.alerts"  # fever alerts of entry checks, for the site's task force
 TRACING_CHAINS = "tracing.chains"  # transmission chains: clusters of cases and confirmed contacts
+QUARANTINE_VIEW = "quarantine.view"  # sites, room boards, stays, arrivals/departures, occupancy (staff: their site)
+QUARANTINE_ALLOCATE = "quarantine.allocate"  # the queue, assigning and transferring people, the forecast by pack
+QUARANTINE_SITE_WORK = "quarantine.site_work"  # check-in, check-out home, early exit to hospital (staff: their site)
+QUARANTINE_MANAGE = "quarantine.manage"  # open sites, add rooms, change a site's status, name its staff
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
     AUDIT_READ, USERS_MANAGE,
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-    TRACING_CHAINS,
+    TRACING_CHAINS, QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
 _READ_PEOPLE = _EVERYONE | {RESIDENTS_READ, MANAGED_READ}
 _WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED}
 _WORK_WITH_PEOPLE |= {MANAGED_WRITE, CASES_WRITE}
+_QUARANTINE_ALL = {QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
-        {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH}
+        {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH,
+         QUARANTINE_VIEW}
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
-        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS}
+        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS} | _QUARANTINE_ALL
     ),
-    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
+    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW}),
     "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-                                                       TRACING_CHAINS}),
+                                                       TRACING_CHAINS} | _QUARANTINE_ALL),
     "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
     "public_areas": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
     "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN}),
     "investigator": frozenset(_WORK_WITH_PEOPLE | {TRACING_INVESTIGATE, TRACING_CHAINS}),
     "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS}),
-    "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
+    # only their own site's people, through the quarantine pages (no residents or managed lists)
+    "quarantine_site_staff": frozenset(_EVERYONE | {QUARANTINE_VIEW, QUARANTINE_SITE_WORK}),
     "hotline_agent": frozenset(_EVERYONE),
     "department_handler": frozenset(_EVERYONE),
     "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT}),

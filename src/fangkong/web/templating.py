@@ -13,7 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from fangkong import __version__
 from fangkong.core import csrf, i18n
-from fangkong.core.permissions import AUDIT_READ, SHELL, role_allows
+from fangkong.core.permissions import AUDIT_READ, QUARANTINE_VIEW, SHELL, role_allows
 from fangkong.core.sessions import SESSION_COOKIE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -37,7 +37,7 @@ MODULES: tuple[Module, ...] = (
     Module("zones", "/zones", built=True),
     Module("lab", "/lab"),
     Module("tracing", "/tracing", built=True),
-    Module("quarantine", "/quarantine"),
+    Module("quarantine", "/quarantine", built=True, action=QUARANTINE_VIEW),
     Module("supplies", "/supplies"),
     Module("enterprises", "/enterprises"),
     Module("hotline", "/hotline"),

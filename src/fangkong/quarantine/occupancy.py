@@ -1,0 +1,197 @@
+"""Occupancy from the plans: per site and city-wide, per day for the next 14 days, and the same under another pack.
+
+People are read as groups sharing (site, plan, district) — everyone by (plan, district), the placed
+ones from their stays — and each stored plan once; a day counts a place for every person whose plan has a
+centralized day then (policy.centralized_days), placed in a site or still waiting ("unassigned").
+The forecast under another pack recomputes each group's plan exactly as the policy switch's dry
+run does (policy.switch_plan from the effective day, the district's overrides in force re-applied),
+over the same people (in the caller's jurisdiction, not a case, not released by the first day), so
+the city's current curve minus the other curve is, day by day, the dry run's "places freed".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fangkong.core import clock
+from fangkong.core.errors import DomainError
+from fangkong.people import plans as stored
+from fangkong.people.managed_models import ManagedPerson as MP
+from fangkong.people.managed_queries import within
+from fangkong.people.overrides import apply_overrides, overrides_in_force
+from fangkong.policy import Plan, centralized_days, get_pack, switch_plan
+from fangkong.quarantine.models import LIVE_STATES, QuarantineRoom, QuarantineSite, QuarantineStay
+from fangkong.quarantine.scope import SiteScope
+
+WINDOW_DAYS = 14
+Site, Room, Stay = QuarantineSite, QuarantineRoom, QuarantineStay
+
+
+@dataclass(frozen=True)
+class Group:
+    site_id: int | None
+    plan_id: int
+    district_id: int | None
+    count: int
+
+
+def window(start: date) -> list[date]:
+    return [start + timedelta(days=i) for i in range(WINDOW_DAYS)]
+
+
+def groups(session: Session, scope: SiteScope, start: date) -> list[Group]:
+    """Live people (not a case, release after `start`) by (site of their live stay or None, plan, district).
+
+    Two cheap reads instead of one join over everyone: all people by (plan, district) — the index
+    ix_managed_person_plan_district, as the policy switch reads them — and the placed ones from the
+    small stays table by (site, plan, district); the difference is who is not placed.
+    """
+    live = [MP.status != "case", MP.release_on > start]
+    placed_query = (
+        select(Stay.site_id, MP.plan_id, MP.district_id, func.count()).select_from(Stay)
+        .join(MP, MP.id == Stay.person_id).where(Stay.state.in_(LIVE_STATES), *live)
+        .group_by(Stay.site_id, MP.plan_id, MP.district_id)
+    )
+    if scope.staff:
+        if scope.site_id is None:
+            return []
+        return [Group(*row) for row in session.execute(placed_query.where(Stay.site_id == scope.site_id))]
+    placed = [Group(*row) for row in session.execute(placed_query.where(within(scope.jurisdiction)))]
+    everyone = session.execute(
+        select(MP.plan_id, MP.district_id, func.count()).where(within(scope.jurisdiction), *live)
+        .group_by(MP.plan_id, MP.district_id)
+    ).all()
+    in_sites: dict[tuple[int, int | None], int] = defaultdict(int)
+    for g in placed:
+        in_sites[(g.plan_id, g.district_id)] += g.count
+    waiting = [Group(None, plan_id, district_id, count - in_sites[(plan_id, district_id)])
+               for plan_id, district_id, count in everyone if count > in_sites[(plan_id, district_id)]]
+    return placed + waiting
+
+
+def curve(plan: Plan, days: list[date]) -> list[int]:
+    """1 on each day of `days` the plan holds a centralized place, else 0."""
+    held = set(centralized_days(plan))
+    return [1 if day in held else 0 for day in days]
+
+
+def occupancy(session: Session, *, scope: SiteScope, start: date | None = None) -> dict:
+    """Per site and city-wide: beds and occupied beds now, places needed per day for 14 days, tomorrow's turnover."""
+    start = start or clock.today()
+    days = window(start)
+    found = groups(session, scope, start)
+    plans = stored.load_plans(session, {g.plan_id for g in found})
+    curves: dict[int | None, list[int]] = defaultdict(lambda: [0] * WINDOW_DAYS)
+    ones = {plan_id: curve(plan, days) for plan_id, plan in plans.items()}
+    for g in found:
+        _add(curves[g.site_id], ones[g.plan_id], g.count)
+    tomorrow = start + timedelta(days=1)
+    arriving = sum(g.count for g in found if g.site_id is None and _first_day(plans[g.plan_id]) == tomorrow)
+    return _result(session, scope, start, days, {"current": curves}, tomorrow=tomorrow, arriving=arriving)
+
+
+def forecast(session: Session, *, scope: SiteScope, pack_id: str, effective: date | None = None,
+             start: date | None = None) -> dict:
+    """Occupancy under the plans of now and under `pack_id` applied from `effective`, side by side, by site."""
+    start = start or clock.today()
+    effective = effective or start
+    pack = get_pack(pack_id)
+    if not pack.in_force(effective):
+        raise DomainError("pack_not_in_force", f"pack {pack.id} is not in force on {effective.isoformat()}",
+                          status=409, details={"pack": pack.id, "effective": effective.isoformat()})
+    days = window(start)
+    found = groups(session, scope, start)
+    plans = stored.load_plans(session, {g.plan_id for g in found})
+    overrides = overrides_in_force(session, effective)
+    current: dict[int | None, list[int]] = defaultdict(lambda: [0] * WINDOW_DAYS)
+    other: dict[int | None, list[int]] = defaultdict(lambda: [0] * WINDOW_DAYS)
+    ones = {plan_id: curve(plan, days) for plan_id, plan in plans.items()}
+    switched: dict[tuple[int, int | None], list[int]] = {}  # the other curve of each (plan, district)
+    for g in found:
+        plan = plans[g.plan_id]
+        key = (g.plan_id, g.district_id)
+        if key not in switched:
+            new = switch_plan(plan, pack, effective)
+            local = overrides.get((g.district_id, plan.category), [])
+            switched[key] = curve(apply_overrides(new, local, not_before=effective) if local else new, days)
+        _add(current[g.site_id], ones[g.plan_id], g.count)
+        _add(other[g.site_id], switched[key], g.count)
+    result = _result(session, scope, start, days, {"current": current, "other": other})
+    result.update(pack=pack.id, effective=effective)
+    return result
+
+
+def _result(session: Session, scope: SiteScope, start: date, days: list[date], curves: dict, *,
+            tomorrow: date | None = None, arriving: int = 0) -> dict:
+    names = _sites(session, {k for c in curves.values() for k in c if k is not None} | _site_ids(session, scope))
+    rows = []
+    for site_id in sorted(names, key=lambda s: names[s]["name"]):
+        rows.append({**names[site_id], **{k: list(c.get(site_id, [0] * WINDOW_DAYS)) for k, c in curves.items()}})
+    unassigned = {k: list(c.get(None, [0] * WINDOW_DAYS)) for k, c in curves.items()}
+    city = {k: [sum(c[s][i] for s in c) for i in range(WINDOW_DAYS)] for k, c in curves.items()}
+    result = {"start": start, "days": days, "sites": rows, "unassigned": unassigned, "city": city,
+              "beds": sum(r["beds"] for r in rows), "occupied": sum(r["occupied"] for r in rows)}
+    if "other" in curves:
+        result["freed"] = [a - b for a, b in zip(city["current"], city["other"])]
+    if tomorrow is not None:
+        turnover = _turnover(session, scope, tomorrow)
+        for row in rows:
+            row.update(turnover.get(row["site_id"], {"departing": 0, "rooms_freed": 0}))
+        result["tomorrow"] = {"day": tomorrow, "arriving": arriving,
+                              "departing": sum(t["departing"] for t in turnover.values()),
+                              "rooms_freed": sum(t["rooms_freed"] for t in turnover.values())}
+    return result
+
+
+def _turnover(session: Session, scope: SiteScope, tomorrow: date) -> dict[int, dict]:
+    """By site: people whose centralized phase is over by tomorrow, and rooms all of whose people leave then."""
+    rows = session.execute(
+        select(Stay.site_id, Stay.room_id, MP.plan_id).join(MP, MP.id == Stay.person_id)
+        .where(Stay.state.in_(LIVE_STATES), Stay.site_id.in_(scope.site_ids()))
+    ).all()
+    plans = stored.load_plans(session, {plan_id for _, _, plan_id in rows})
+    leaving: dict[int, int] = defaultdict(int)
+    staying_rooms, rooms = set(), defaultdict(set)
+    for site_id, room_id, plan_id in rows:
+        rooms[site_id].add(room_id)
+        days = centralized_days(plans[plan_id])
+        if not days or max(days) < tomorrow:
+            leaving[site_id] += 1
+        else:
+            staying_rooms.add(room_id)
+    return {site_id: {"departing": leaving[site_id], "rooms_freed": len(ids - staying_rooms)}
+            for site_id, ids in rooms.items()}
+
+
+def _sites(session: Session, ids: set[int]) -> dict[int, dict]:
+    if not ids:
+        return {}
+    beds = dict(session.execute(
+        select(Room.site_id, func.sum(Room.capacity)).where(Room.site_id.in_(ids)).group_by(Room.site_id)).all())
+    used = dict(session.execute(
+        select(Room.site_id, func.sum(Room.occupied)).where(Room.site_id.in_(ids)).group_by(Room.site_id)).all())
+    return {
+        site_id: {"site_id": site_id, "name": name, "status": status, "beds": beds.get(site_id) or 0,
+                  "occupied": used.get(site_id) or 0}
+        for site_id, name, status in session.execute(select(Site.id, Site.name, Site.status).where(Site.id.in_(ids)))
+    }
+
+
+def _site_ids(session: Session, scope: SiteScope) -> set[int]:
+    return set(session.scalars(scope.site_ids()))
+
+
+def _first_day(plan: Plan) -> date | None:
+    days = centralized_days(plan)
+    return min(days) if days else None
+
+
+def _add(target: list[int], ones: list[int], count: int) -> None:
+    for i, hit in enumerate(ones):
+        if hit:
+            target[i] += count
