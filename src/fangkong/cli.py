@@ -23,6 +23,7 @@ from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
+from fangkong.hotline.cli import hotline_app
 from fangkong.tracing.cli import tracing_app
 from fangkong.zones.cli import zones_app
 
@@ -44,6 +45,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(retention_app, name="retention")
 app.add_typer(zones_app, name="zones")
 app.add_typer(tracing_app, name="tracing")
+app.add_typer(hotline_app, name="hotline")
 
 
 @app.command("serve")

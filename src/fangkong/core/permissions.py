@@ -46,13 +46,16 @@ TRACING_SCAN = "tracing.scan"  # record venue scans and entry checks (scanners' 
 TRACING_INVESTIGATE = "tracing.investigate"  # contact candidates of cases: propose, confirm, dismiss
 TRACING_ALERTS = "tracing.alerts"  # fever alerts of entry checks, for the site's task force
 TRACING_CHAINS = "tracing.chains"  # transmission chains: clusters of cases and confirmed contacts
+HOTLINE_INTAKE = "hotline.intake"  # 12345 agents: take tickets in, dispatch, close, return visits, the sweep
+HOTLINE_HANDLE = "hotline.handle"  # a department's handler: accept or send back, notes, the reply
+HOTLINE_READ = "hotline.read"  # tickets, the hotline board and figures (handlers: their department's only)
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
     AUDIT_READ, USERS_MANAGE,
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-    TRACING_CHAINS,
+    TRACING_CHAINS, HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
@@ -66,9 +69,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
-        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS}
+        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ}
     ),
-    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
+    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, HOTLINE_READ}),
     "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
                                                        TRACING_CHAINS}),
@@ -78,9 +81,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "investigator": frozenset(_WORK_WITH_PEOPLE | {TRACING_INVESTIGATE, TRACING_CHAINS}),
     "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS}),
     "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
-    "hotline_agent": frozenset(_EVERYONE),
-    "department_handler": frozenset(_EVERYONE),
-    "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT}),
+    "hotline_agent": frozenset(_EVERYONE | {HOTLINE_INTAKE, HOTLINE_READ}),
+    "department_handler": frozenset(_EVERYONE | {HOTLINE_HANDLE, HOTLINE_READ}),
+    "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT, HOTLINE_READ}),
 }
 
 
