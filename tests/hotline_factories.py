@@ -54,3 +54,54 @@ def ticket(agent, **fields) -> dict:
     created = agent.post("/api/v1/hotline/tickets", json=body)
     assert created.status_code == 201, created.text
     return created.json()
+
+
+def matrix_hotline(session, *, code: str, name: str) -> dict:
+    """For the authorization matrix: a department of the district (its handlers are matrix users of the
+    district) and one ticket per loop step, each already in the state that step needs."""
+    from fangkong.hotline import intake, loop
+
+    district = district_id(session, code, name)
+    department = Department(code=f"matrix_{code}", name=f"{name}矩阵部门", district_id=district)
+    session.add(department)
+    session.flush()
+    if session.query(Route).filter_by(topic="zones", district_id=district).one_or_none() is None:
+        session.add(Route(topic="zones", district_id=district, department_id=department.id))
+        session.flush()
+    agent = factories.actor(session, role="hotline_agent", jurisdiction=code)
+    handler = factories.actor(session, role="department_handler", jurisdiction=code)
+    session.add(DepartmentMember(user_id=handler.user.id, department_id=department.id))
+    session.flush()
+
+    def new(*steps) -> int:
+        ticket = intake.take_in(session, kind="enquiry", channel="phone", topic="zones", text="矩阵测试",
+                                district=code, actor=agent)
+        assert ticket.department_id == department.id, "the matrix department must receive zones tickets of " + code
+        for step in steps:
+            step(ticket.id)
+        return ticket.id
+
+    def received(tid):
+        loop.send_back(session, tid, reason="矩阵测试", actor=handler)
+
+    def accepted(tid):
+        loop.accept(session, tid, actor=handler)
+
+    def replied(tid):
+        loop.reply(session, tid, text="已答复", actor=handler)
+
+    def closed(tid):
+        loop.close(session, tid, actor=agent)
+
+    return {
+        "department": department.id, "read": new(), "dispatch": new(received), "accept": new(), "send_back": new(),
+        "note": new(accepted), "reply": new(accepted), "close": new(accepted, replied),
+        "visit": new(accepted, replied, closed),
+    }
+
+
+def join_matrix_department(session, user, jurisdiction: str) -> None:
+    department = session.query(Department).filter_by(code=f"matrix_{jurisdiction}").one_or_none()
+    if department is not None:
+        session.add(DepartmentMember(user_id=user.id, department_id=department.id))
+        session.flush()

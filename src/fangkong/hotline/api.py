@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -19,6 +18,7 @@ from fangkong.hotline.schemas import (
     TicketPage, TopicOut, VisitIn,
 )
 from fangkong.hotline.topics import topics
+from fangkong.people.case_schemas import Day
 
 router = APIRouter(tags=["hotline"])
 Language = Literal["zh", "en"]
@@ -65,7 +65,7 @@ def board(lang: Language = "zh", actor: Actor = Depends(require(HOTLINE_READ)),
 
 
 @router.get("/hotline/figures", response_model=FiguresOut)
-def figures(start: date | None = None, end: date | None = None, lang: Language = "zh",
+def figures(start: Day | None = None, end: Day | None = None, lang: Language = "zh",
             actor: Actor = Depends(require(HOTLINE_READ)), session: Session = Depends(get_session)):
     """Response, reply, on-time, resolution and satisfaction rates by department, topic and day (default 14 days)."""
     return hotline_figures.figures(session, actor=actor, start=start, end=end, lang=lang)

@@ -30,7 +30,13 @@ from fangkong.hotline import intake
 from fangkong.hotline.models import Department, Ticket
 from fangkong.hotline.topics import topics
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+_BODIES = {"content": {"application/json": {}, "text/xml": {}}}
+router = APIRouter(prefix="/open311/v2", tags=["open311"], responses={
+    200: {"description": "the spec's list, in JSON or XML", **_BODIES},
+    400: {"description": "the spec's error list", **_BODIES},
+    403: {"description": "api_key missing or without the hotline.intake scope", **_BODIES},
+    404: {"description": "no such request", **_BODIES},
+})
 Format = Literal["json", "xml"]
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
@@ -139,9 +145,10 @@ def get_requests(
     return _render(fmt, "service_requests", "request", _requests(session, tickets))
 
 
-@router.get("/requests/{request_id:int}.{fmt}", dependencies=[Depends(public())])
-def get_request(request_id: int, fmt: Format, session: Session = Depends(get_session)):
-    ticket = session.scalar(select(Ticket).where(Ticket.id == request_id, Ticket.state != "refused"))
+@router.get("/requests/{request_id}.{fmt}", dependencies=[Depends(public())])
+def get_request(request_id: str, fmt: Format, session: Session = Depends(get_session)):
+    number = int(request_id) if request_id.isdigit() and len(request_id) < 10 else 0
+    ticket = session.scalar(select(Ticket).where(Ticket.id == number, Ticket.state != "refused"))
     if ticket is None:
         return _error(fmt, 404, f"service request {request_id} not found")
     return _render(fmt, "service_requests", "request", _requests(session, [ticket]))
