@@ -33,6 +33,7 @@ from fangkong.places import api as places_api
 from fangkong.places import web as places_web
 from fangkong.hotline import api as hotline_api
 from fangkong.hotline import open311 as hotline_open311
+from fangkong.hotline import web as hotline_web
 from fangkong.tracing import api as tracing_api
 from fangkong.tracing import web as tracing_web
 from fangkong.web import audit as audit_web
@@ -149,7 +150,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for router in (
         shell_routes.router, audit_web.router, places_web.router, people_web.router, people_managed_web.router,
         people_switch_web.router, zones_web_public.router, zones_web.router,  # static /zones/… paths first
-        tracing_web.router, hotline_open311.router,
+        tracing_web.router, hotline_open311.router, hotline_web.router,
     ):
         app.include_router(router)
     return app

@@ -244,6 +244,12 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/v1/hotline/tickets"): Example(json=lambda w, where: {
         "kind": "enquiry", "topic": "zones", "text": "矩阵测试", "district": where}, ok=201),
     ("POST", "/api/v1/hotline/sweep"): Example(),
+    **{(method, f"/hotline/tickets/{{ticket_id}}{suffix}"): Example(
+        path=_hotline(step), form=form, about_an_object=True) for method, suffix, step, form in (
+        ("GET", "", "read", None), ("POST", "/accept", "accept", lambda w, _: {}),
+        ("POST", "/reply", "reply", lambda w, _: {"text": "答复"}), ("POST", "/close", "close", lambda w, _: {}),
+        ("POST", "/visit", "visit", lambda w, _: {"satisfaction": "satisfied"}),
+    )},
     **{("GET", f"/open311/v2/{name}.{{fmt}}"): Example(path=lambda w, _: {"fmt": "json"})
        for name in ("discovery", "services", "requests")},
     ("GET", "/open311/v2/requests/{request_id}.{fmt}"): Example(
