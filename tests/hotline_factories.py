@@ -97,6 +97,9 @@ def matrix_hotline(session, *, code: str, name: str) -> dict:
         "department": department.id, "read": new(), "dispatch": new(received), "accept": new(), "send_back": new(),
         "note": new(accepted), "reply": new(accepted), "close": new(accepted, replied),
         "visit": new(accepted, replied, closed),
+        # the pages' steps, on tickets of their own (the API's steps moved the ones above on)
+        "page_accept": new(), "page_reply": new(accepted), "page_close": new(accepted, replied),
+        "page_visit": new(accepted, replied, closed),
     }
 
 

@@ -246,9 +246,10 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/v1/hotline/sweep"): Example(),
     **{(method, f"/hotline/tickets/{{ticket_id}}{suffix}"): Example(
         path=_hotline(step), form=form, about_an_object=True) for method, suffix, step, form in (
-        ("GET", "", "read", None), ("POST", "/accept", "accept", lambda w, _: {}),
-        ("POST", "/reply", "reply", lambda w, _: {"text": "答复"}), ("POST", "/close", "close", lambda w, _: {}),
-        ("POST", "/visit", "visit", lambda w, _: {"satisfaction": "satisfied"}),
+        ("GET", "", "read", None), ("POST", "/accept", "page_accept", lambda w, _: {}),
+        ("POST", "/reply", "page_reply", lambda w, _: {"text": "答复"}),
+        ("POST", "/close", "page_close", lambda w, _: {}),
+        ("POST", "/visit", "page_visit", lambda w, _: {"satisfaction": "satisfied"}),
     )},
     **{("GET", f"/open311/v2/{name}.{{fmt}}"): Example(path=lambda w, _: {"fmt": "json"})
        for name in ("discovery", "services", "requests")},
