@@ -8,6 +8,7 @@ the calendar package does not cover count Monday to Friday and say so (`calendar
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -32,6 +33,7 @@ def is_working_day(day: date) -> bool:
         return day.weekday() < 5
 
 
+@lru_cache(maxsize=4096)
 def add_working_days(day: date, n: int) -> date:
     """The n-th working day after `day` (n ≥ 1)."""
     if n < 1:

@@ -88,7 +88,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_hotline_ticket_caller_phone_mac'), ['caller_phone_mac'], unique=False)
         batch_op.create_index('ix_hotline_ticket_department_state', ['department_id', 'state'], unique=False)
         batch_op.create_index('ix_hotline_ticket_district_state', ['district_id', 'state'], unique=False)
-        batch_op.create_index('ix_hotline_ticket_received_on', ['received_on'], unique=False)
+        batch_op.create_index('ix_hotline_ticket_figures', ['received_on', 'owner_department_id', 'topic', 'state', 'satisfaction', 'replied_at', 'reply_due_at', 'district_id'], unique=False)
+        batch_op.create_index('ix_hotline_ticket_state_visit_due', ['state', 'visit_due_at'], unique=False)
         batch_op.create_index('ix_hotline_ticket_state_due', ['state', 'reply_due_at'], unique=False)
 
     op.create_table('hotline_event',
@@ -117,7 +118,8 @@ def downgrade() -> None:
     op.drop_table('hotline_event')
     with op.batch_alter_table('hotline_ticket', schema=None) as batch_op:
         batch_op.drop_index('ix_hotline_ticket_state_due')
-        batch_op.drop_index('ix_hotline_ticket_received_on')
+        batch_op.drop_index('ix_hotline_ticket_state_visit_due')
+        batch_op.drop_index('ix_hotline_ticket_figures')
         batch_op.drop_index('ix_hotline_ticket_district_state')
         batch_op.drop_index('ix_hotline_ticket_department_state')
         batch_op.drop_index(batch_op.f('ix_hotline_ticket_caller_phone_mac'))
