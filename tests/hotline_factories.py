@@ -93,7 +93,18 @@ def matrix_hotline(session, *, code: str, name: str) -> dict:
     def closed(tid):
         loop.close(session, tid, actor=agent)
 
+    from fangkong.inspection import service as inspection
+
+    inspector = factories.actor(session, role="inspector", jurisdiction=code)
+
+    def item() -> int:
+        return inspection.record_finding(session, group_no=1, place=f"{name}矩阵", problem="矩阵测试",
+                                         responsible_unit="矩阵", district=code, actor=inspector).id
+
+    with_photo = item()
+    inspection.attach_photo(session, with_photo, data=b"\x89PNG\r\n\x1a\n", content_type="image/png", actor=inspector)
     return {
+        "item": item(), "item_close": item(), "item_page_close": item(), "item_photo": with_photo,
         "department": department.id, "read": new(), "dispatch": new(received), "accept": new(), "send_back": new(),
         "note": new(accepted), "reply": new(accepted), "close": new(accepted, replied),
         "visit": new(accepted, replied, closed),

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     hotline_remind_hours: int = 24  # a reminder this long before a reply is due (emergency: the minutes below)
     hotline_emergency_remind_minutes: int = 30
     hotline_topics: str = ""  # a TOML file of the topic tree; empty: the built-in hotline/data/topics.toml
+    inspection_rectify_days: int = 3  # an inspection item's rectification deadline, days after it was found
 
     @field_validator("database_url")
     @classmethod

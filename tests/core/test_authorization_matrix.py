@@ -128,6 +128,10 @@ def _hotline(step: str) -> Callable[[World, str], dict]:
     return lambda world, where: {"ticket_id": world.hotline[where][step]}
 
 
+def _item(name: str) -> Callable[[World, str], dict]:
+    return lambda world, where: {"item_id": world.hotline[where][name]}
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/login"): Example(form=lambda w, _: {"username": "nobody", "password": "wrong-password"}),
     ("POST", "/logout"): Example(form=lambda w, _: {}),
@@ -244,6 +248,21 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("POST", "/api/v1/hotline/tickets"): Example(json=lambda w, where: {
         "kind": "enquiry", "topic": "zones", "text": "矩阵测试", "district": where}, ok=201),
     ("POST", "/api/v1/hotline/sweep"): Example(),
+    ("GET", "/api/v1/inspection/items/{item_id}"): Example(path=_item("item"), about_an_object=True),
+    ("GET", "/api/v1/inspection/items/{item_id}/photo"): Example(path=_item("item_photo"), about_an_object=True),
+    ("POST", "/api/v1/inspection/items/{item_id}/photo"): Example(
+        path=_item("item_photo"), files=lambda w, _: {"photo": ("a.png", b"\x89PNG\r\n\x1a\n", "image/png")},
+        about_an_object=True),
+    ("POST", "/api/v1/inspection/items/{item_id}/close"): Example(
+        path=_item("item_close"), json=lambda w, _: {"note": "矩阵测试"}, about_an_object=True),
+    ("POST", "/api/v1/inspection/items"): Example(json=lambda w, where: {
+        "group_no": 1, "place": "矩阵", "problem": "矩阵", "responsible_unit": "矩阵", "district": where}, ok=201),
+    ("POST", "/api/v1/inspection/collect"): Example(json=lambda w, _: {}),
+    ("POST", "/inspection/collect"): Example(form=lambda w, _: {}),
+    ("POST", "/inspection/findings"): Example(form=lambda w, _: {
+        "group_no": "1", "place": "矩阵", "problem": "矩阵", "responsible_unit": "矩阵"}),
+    ("POST", "/inspection/items/{item_id}/close"): Example(
+        path=_item("item_page_close"), form=lambda w, _: {"note": "矩阵测试"}, about_an_object=True),
     **{(method, f"/hotline/tickets/{{ticket_id}}{suffix}"): Example(
         path=_hotline(step), form=form, about_an_object=True) for method, suffix, step, form in (
         ("GET", "", "read", None), ("POST", "/accept", "page_accept", lambda w, _: {}),

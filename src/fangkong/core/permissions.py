@@ -49,13 +49,15 @@ TRACING_CHAINS = "tracing.chains"  # transmission chains: clusters of cases and 
 HOTLINE_INTAKE = "hotline.intake"  # 12345 agents: take tickets in, dispatch, close, return visits, the sweep
 HOTLINE_HANDLE = "hotline.handle"  # a department's handler: accept or send back, notes, the reply
 HOTLINE_READ = "hotline.read"  # tickets, the hotline board and figures (handlers: their department's only)
+INSPECTION_READ = "inspection.read"  # supervision items: over-enforcement signals and the groups' findings
+INSPECTION_WRITE = "inspection.write"  # collect items, record findings (with a photo), close rectified items
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
     AUDIT_READ, USERS_MANAGE,
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-    TRACING_CHAINS, HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ,
+    TRACING_CHAINS, HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
@@ -69,7 +71,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
-        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ}
+        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ}
     ),
     "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, HOTLINE_READ}),
     "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
@@ -83,7 +85,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
     "hotline_agent": frozenset(_EVERYONE | {HOTLINE_INTAKE, HOTLINE_READ}),
     "department_handler": frozenset(_EVERYONE | {HOTLINE_HANDLE, HOTLINE_READ}),
-    "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT, HOTLINE_READ}),
+    "inspector": frozenset(
+        _READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE}
+    ),
 }
 
 

@@ -13,7 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from fangkong import __version__
 from fangkong.core import csrf, i18n
-from fangkong.core.permissions import AUDIT_READ, HOTLINE_READ, SHELL, role_allows
+from fangkong.core.permissions import AUDIT_READ, HOTLINE_READ, INSPECTION_READ, SHELL, role_allows
 from fangkong.core.sessions import SESSION_COOKIE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -41,7 +41,7 @@ MODULES: tuple[Module, ...] = (
     Module("supplies", "/supplies"),
     Module("enterprises", "/enterprises"),
     Module("hotline", "/hotline", built=True, action=HOTLINE_READ),
-    Module("inspection", "/inspection"),
+    Module("inspection", "/inspection", built=True, action=INSPECTION_READ),
     Module("dashboard", "/dashboard"),
     Module("audit", "/audit", built=True, action=AUDIT_READ),
 )
