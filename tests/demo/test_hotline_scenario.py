@@ -22,6 +22,7 @@ def test_demo_tickets_in_every_state(fresh_database):
         assert sum(found["states"].values()) >= 300
         assert set(found["states"]) == set(STATES), found
         assert found["over_enforcement"] > 0
+        assert found["inspection_items"] >= found["over_enforcement"]  # each complaint is an item, with others
         supervision = session.scalar(select(Department.id).where(Department.code == "supervision"))
         routed = session.scalars(select(Ticket.owner_department_id).where(Ticket.over_enforcement.is_(True))).all()
         assert set(routed) == {supervision}

@@ -63,4 +63,5 @@ def demo_command(
         if tickets.get("states"):
             listed = ", ".join(f"{count} {state}" for state, count in sorted(tickets["states"].items()))
             console.print(f"12345 hotline: {sum(tickets['states'].values())} tickets ({listed}); "
-                          f"{tickets['over_enforcement']} over-enforcement reports to supervision.")
+                          f"{tickets['over_enforcement']} over-enforcement reports to supervision; "
+                          f"{tickets['inspection_items']} inspection items.")

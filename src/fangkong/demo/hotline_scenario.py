@@ -3,7 +3,8 @@
 The built-in departments and routing rules are loaded; then a few hundred tickets are taken in
 and moved round the loop with the clock replayed at each step: most answered on time, closed and
 visited (a few not satisfied, so reopened), some still in hand, a few past their deadline, a few
-refused as out of scope, and complaints of over-enforcement (层层加码) routed to supervision.
+refused as out of scope, and complaints of over-enforcement (层层加码) routed to supervision, which
+collects them (with the zones' and people's signals) as inspection items at 08:30 on the 13th.
 The story's morning is 2022-11-13 09:00: nothing happens after it.
 """
 
@@ -19,6 +20,8 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock
 from fangkong.core.jurisdiction import CITY
 from fangkong.hotline import intake, loop, routing
+from fangkong.inspection import service as inspection
+from fangkong.inspection.models import InspectionItem
 from fangkong.hotline.models import Department, Ticket
 from fangkong.places.models import District
 
@@ -62,6 +65,8 @@ def build(session: Session, *, seed: int) -> dict:
             received -= timedelta(days=1)
         kind, topic, text, _ = rng.choices(STORIES, weights)[0]
         _replay_one(session, rng, received, kind=kind, topic=topic, text=text, district=rng.choice(districts[:4]))
+    with clock.frozen(_local(STORY_MORNING - timedelta(minutes=30))):  # supervision's morning collection
+        inspection.collect(session, actor=AGENT)
     return counts(session)
 
 
@@ -116,4 +121,5 @@ def counts(session: Session) -> dict:
     by_state = dict(session.execute(select(Ticket.state, func.count()).group_by(Ticket.state)).all())
     over = session.scalar(select(func.count()).select_from(Ticket).where(Ticket.over_enforcement.is_(True)))
     departments = session.scalar(select(func.count()).select_from(Department))
-    return {"states": by_state, "over_enforcement": over, "departments": departments}
+    items = session.scalar(select(func.count()).select_from(InspectionItem))
+    return {"states": by_state, "over_enforcement": over, "departments": departments, "inspection_items": items}
