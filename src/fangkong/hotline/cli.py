@@ -4,14 +4,13 @@ print the figures. Refusals are DomainErrors: the root CLI prints one line and e
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
 import typer
 
 from fangkong.core.db import get_engine, unit_of_work
-from fangkong.core.errors import InvalidInput
+from fangkong.core.dates import parse_day
 from fangkong.core.jurisdiction import CITY
 from fangkong.hotline import figures, routing, sweep
 
@@ -20,15 +19,6 @@ hotline_app = typer.Typer(help="12345 hotline: routing, handlers, the reminder/e
 routing_app = typer.Typer(help="Departments and routing rules.", no_args_is_help=True)
 hotline_app.add_typer(routing_app, name="routing")
 CLI_ACTOR = SimpleNamespace(jurisdiction=CITY, user=None, principal=SimpleNamespace(via="cli"))
-
-
-def _day(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InvalidInput("invalid_date", f"{option}: {text!r} is not a date like 2022-11-13") from None
 
 
 @routing_app.command("load")
@@ -63,7 +53,7 @@ def figures_command(
 ):
     """Response, reply, on-time, resolution and satisfaction rates, in total and by department."""
     with unit_of_work(get_engine()) as session:
-        found = figures.figures(session, actor=CLI_ACTOR, start=_day(start, "--from"), end=_day(end, "--to"))
+        found = figures.figures(session, actor=CLI_ACTOR, start=parse_day(start, "--from"), end=parse_day(end, "--to"))
         session.rollback()
     if as_json:
         typer.echo(json.dumps(found, ensure_ascii=False))

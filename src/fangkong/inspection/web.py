@@ -5,15 +5,14 @@ Forms post back to the board; a refusal shows on it with its status and changes 
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
 from fangkong.core.deps import get_session
-from fangkong.core.errors import DomainError, InvalidInput
+from fangkong.core.dates import parse_day
+from fangkong.core.errors import DomainError
 from fangkong.core.permissions import INSPECTION_READ, INSPECTION_WRITE, Actor, require
 from fangkong.inspection import service
 from fangkong.web.templating import render
@@ -56,12 +55,8 @@ def finding_form(request: Request, group_no: int = Form(1), place: str = Form(""
                  responsible_unit: str = Form(""), deadline: str = Form(""),
                  actor: Actor = Depends(require(INSPECTION_WRITE)), session: Session = Depends(get_session)) -> Response:
     def act():
-        try:
-            due = date.fromisoformat(deadline) if deadline else None
-        except ValueError:
-            raise InvalidInput("invalid_date", f"deadline: {deadline!r} is not a date", details={"field": "deadline"})
         service.record_finding(session, group_no=group_no, place=place, problem=problem,
-                               responsible_unit=responsible_unit, deadline=due, actor=actor)
+                               responsible_unit=responsible_unit, deadline=parse_day(deadline, "deadline"), actor=actor)
     return _attempt(request, session, actor, act, "recorded")
 
 
