@@ -36,6 +36,7 @@ router = APIRouter(prefix="/open311/v2", tags=["open311"], responses={
     400: {"description": "the spec's error list", **_BODIES},
     403: {"description": "api_key missing or without the hotline.intake scope", **_BODIES},
     404: {"description": "no such request", **_BODIES},
+    422: {"description": "a malformed path (format other than json or xml)", **_BODIES},
 })
 Format = Literal["json", "xml"]
 DEFAULT_DAYS = 90
