@@ -1,7 +1,7 @@
 """hotline: tickets, departments, routing rules, events
 
 Revision ID: 20261129_0011
-Revises: 20261129_0008
+Revises: 20261129_0010
 Create Date: 2026-11-29
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '20261129_0011'
-down_revision = '20261129_0008'
+down_revision = '20261129_0010'
 branch_labels = None
 depends_on = None
 
