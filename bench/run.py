@@ -17,7 +17,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing", "tracing_chains",
-             "tracing_api", "quarantine")
+             "tracing_api", "quarantine", "hotline")
 
 
 def machine() -> dict:
@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import quarantine
 
             result = quarantine.run()
+        elif name == "hotline":
+            from bench import hotline
+
+            result = hotline.run()
         elif name == "zones_daily":
             from bench import zones_daily
 

@@ -24,6 +24,8 @@ from fangkong.demo.cli import demo_command
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
 from fangkong.quarantine.cli import quarantine_app
+from fangkong.hotline.cli import hotline_app
+from fangkong.inspection.cli import inspection_app
 from fangkong.tracing.cli import tracing_app
 from fangkong.zones.cli import zones_app
 
@@ -46,6 +48,8 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(zones_app, name="zones")
 app.add_typer(tracing_app, name="tracing")
 app.add_typer(quarantine_app, name="quarantine")
+app.add_typer(hotline_app, name="hotline")
+app.add_typer(inspection_app, name="inspection")
 
 
 @app.command("serve")

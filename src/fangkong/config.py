@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     # a rejected lift keeps a zone sealed at most this many days before it is proposed again (a local limit)
     zone_keep_sealed_max_days: int = 30
     retention_days: int = 30  # personal data of people released longer ago is purged by `fangkong retention purge`
+    # 12345 hotline deadlines (a local choice, rules.md §6): reply within hours (emergency) or working days (by kind)
+    hotline_emergency_hours: int = 2
+    hotline_working_days: dict[str, int] = {"enquiry": 3, "help": 3, "complaint": 13, "report": 13, "suggestion": 13}
+    hotline_visit_working_days: int = 1  # the return visit: the working day after closure
+    hotline_remind_hours: int = 24  # a reminder this long before a reply is due (emergency: the minutes below)
+    hotline_emergency_remind_minutes: int = 30
+    hotline_topics: str = ""  # a TOML file of the topic tree; empty: the built-in hotline/data/topics.toml
+    inspection_rectify_days: int = 3  # an inspection item's rectification deadline, days after it was found
 
     @field_validator("database_url")
     @classmethod

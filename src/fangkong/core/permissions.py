@@ -50,6 +50,11 @@ QUARANTINE_VIEW = "quarantine.view"  # sites, room boards, stays, arrivals/depar
 QUARANTINE_ALLOCATE = "quarantine.allocate"  # the queue, assigning and transferring people, the forecast by pack
 QUARANTINE_SITE_WORK = "quarantine.site_work"  # check-in, check-out home, early exit to hospital (staff: their site)
 QUARANTINE_MANAGE = "quarantine.manage"  # open sites, add rooms, change a site's status, name its staff
+HOTLINE_INTAKE = "hotline.intake"  # 12345 agents: take tickets in, dispatch, close, return visits, the sweep
+HOTLINE_HANDLE = "hotline.handle"  # a department's handler: accept or send back, notes, the reply
+HOTLINE_READ = "hotline.read"  # tickets, the hotline board and figures (handlers: their department's only)
+INSPECTION_READ = "inspection.read"  # supervision items: over-enforcement signals and the groups' findings
+INSPECTION_WRITE = "inspection.write"  # collect items, record findings (with a photo), close rectified items
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
@@ -57,6 +62,7 @@ ACTIONS = (
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
     TRACING_CHAINS, QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
+    HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
@@ -72,9 +78,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
-        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS} | _QUARANTINE_ALL
+        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ} | _QUARANTINE_ALL
     ),
-    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW}),
+    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ}),
     "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
                                                        TRACING_CHAINS} | _QUARANTINE_ALL),
@@ -85,9 +91,11 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS}),
     # only their own site's people, through the quarantine pages (no residents or managed lists)
     "quarantine_site_staff": frozenset(_EVERYONE | {QUARANTINE_VIEW, QUARANTINE_SITE_WORK}),
-    "hotline_agent": frozenset(_EVERYONE),
-    "department_handler": frozenset(_EVERYONE),
-    "inspector": frozenset(_READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT}),
+    "hotline_agent": frozenset(_EVERYONE | {HOTLINE_INTAKE, HOTLINE_READ}),
+    "department_handler": frozenset(_EVERYONE | {HOTLINE_HANDLE, HOTLINE_READ}),
+    "inspector": frozenset(
+        _READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE}
+    ),
 }
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from fangkong.core.db import get_engine
 from fangkong.demo.generator import existing_city, generate_city, validate_request
 from fangkong.demo.progress import rich_progress
 from fangkong.demo.scenario import build_scenario
 from fangkong.demo.zones_scenario import summary as zones_summary
+from fangkong.demo.hotline_scenario import counts as hotline_counts
 
 
 def demo_command(
@@ -56,3 +58,10 @@ def demo_command(
         states = ", ".join(f"{count} {state}" for state, count in sorted(zones["states"].items()))
         packs = ", ".join(f"{count} under {pack}" for pack, count in sorted(zones["packs"].items()))
         console.print(f"Risk zones: {states} ({packs}); {zones['open_proposals']} lifting proposals open on 2022-11-13.")
+        with Session(engine) as session:
+            tickets = hotline_counts(session)
+        if tickets.get("states"):
+            listed = ", ".join(f"{count} {state}" for state, count in sorted(tickets["states"].items()))
+            console.print(f"12345 hotline: {sum(tickets['states'].values())} tickets ({listed}); "
+                          f"{tickets['over_enforcement']} over-enforcement reports to supervision; "
+                          f"{tickets['inspection_items']} inspection items.")

@@ -13,7 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from fangkong import __version__
 from fangkong.core import csrf, i18n
-from fangkong.core.permissions import AUDIT_READ, QUARANTINE_VIEW, SHELL, role_allows
+from fangkong.core.permissions import AUDIT_READ, HOTLINE_READ, INSPECTION_READ, QUARANTINE_VIEW, SHELL, role_allows
 from fangkong.core.sessions import SESSION_COOKIE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -40,8 +40,8 @@ MODULES: tuple[Module, ...] = (
     Module("quarantine", "/quarantine", built=True, action=QUARANTINE_VIEW),
     Module("supplies", "/supplies"),
     Module("enterprises", "/enterprises"),
-    Module("hotline", "/hotline"),
-    Module("inspection", "/inspection"),
+    Module("hotline", "/hotline", built=True, action=HOTLINE_READ),
+    Module("inspection", "/inspection", built=True, action=INSPECTION_READ),
     Module("dashboard", "/dashboard"),
     Module("audit", "/audit", built=True, action=AUDIT_READ),
 )

@@ -1,0 +1,1 @@
+"""The 12345 citizen hotline: tickets, their closed loop, deadlines in working days, Open311."""

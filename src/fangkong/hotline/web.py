@@ -1,0 +1,90 @@
+"""Pages of the 12345 hotline: the agents' board with the figures (ECharts), a ticket with its loop and the
+steps the caller's role may take, and the figures as an Excel file.
+
+Steps are plain form posts answered with the ticket page; a refusal (e.g. closing without a reply)
+shows there with its status and changes nothing (each runs in a savepoint).
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from fangkong.core import i18n
+from fangkong.core.db import RowId
+from fangkong.core.deps import get_session
+from fangkong.core.errors import DomainError
+from fangkong.core.permissions import HOTLINE_HANDLE, HOTLINE_INTAKE, HOTLINE_READ, Actor, require
+from fangkong.hotline import figures, loop, queries
+from fangkong.hotline.export import write_figures_xlsx
+from fangkong.people.export import xlsx_download
+from fangkong.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/hotline")
+def board_page(request: Request, actor: Actor = Depends(require(HOTLINE_READ)),
+               session: Session = Depends(get_session)) -> Response:
+    language = i18n.request_language(request)
+    context = {"board": queries.board(session, actor=actor, lang=language),
+               "figures": figures.figures(session, actor=actor, lang=language)}
+    return render(request, "hotline/board.html", context, user=actor.user, active="hotline")
+
+
+@router.get("/hotline/figures.xlsx")
+def figures_xlsx(request: Request, actor: Actor = Depends(require(HOTLINE_READ)),
+                 session: Session = Depends(get_session)) -> Response:
+    language = i18n.request_language(request)
+    found = figures.figures(session, actor=actor, lang=language)
+    return xlsx_download(lambda out: write_figures_xlsx(out, found, language), f"hotline-{found['end']}.xlsx")
+
+
+def _ticket_page(request: Request, session: Session, actor: Actor, ticket_id: int, *, problem=None) -> Response:
+    detail = queries.ticket_detail(session, ticket_id, actor=actor, lang=i18n.request_language(request))
+    context = {"ticket": detail, "problem": problem, "may_intake": actor.may(HOTLINE_INTAKE),
+               "may_handle": actor.may(HOTLINE_HANDLE)}
+    return render(request, "hotline/ticket.html", context, status=problem.status if problem else 200,
+                  user=actor.user, active="hotline")
+
+
+@router.get("/hotline/tickets/{ticket_id}")
+def ticket_page(ticket_id: RowId, request: Request, actor: Actor = Depends(require(HOTLINE_READ)),
+                session: Session = Depends(get_session)) -> Response:
+    return _ticket_page(request, session, actor, ticket_id)
+
+
+def _step(request: Request, session: Session, actor: Actor, ticket_id: int, act) -> Response:
+    queries.ticket_for(session, ticket_id, actor=actor)  # not visible: 404 before anything else
+    try:
+        with session.begin_nested():
+            act()
+    except DomainError as problem:
+        return _ticket_page(request, session, actor, ticket_id, problem=problem)
+    return _ticket_page(request, session, actor, ticket_id)
+
+
+@router.post("/hotline/tickets/{ticket_id}/accept")
+def accept_form(ticket_id: RowId, request: Request, actor: Actor = Depends(require(HOTLINE_HANDLE)),
+                session: Session = Depends(get_session)) -> Response:
+    return _step(request, session, actor, ticket_id, lambda: loop.accept(session, ticket_id, actor=actor))
+
+
+@router.post("/hotline/tickets/{ticket_id}/reply")
+def reply_form(ticket_id: RowId, request: Request, text: str = Form(""), actor: Actor = Depends(require(HOTLINE_HANDLE)),
+               session: Session = Depends(get_session)) -> Response:
+    return _step(request, session, actor, ticket_id, lambda: loop.reply(session, ticket_id, text=text, actor=actor))
+
+
+@router.post("/hotline/tickets/{ticket_id}/close")
+def close_form(ticket_id: RowId, request: Request, actor: Actor = Depends(require(HOTLINE_INTAKE)),
+               session: Session = Depends(get_session)) -> Response:
+    return _step(request, session, actor, ticket_id, lambda: loop.close(session, ticket_id, actor=actor))
+
+
+@router.post("/hotline/tickets/{ticket_id}/visit")
+def visit_form(ticket_id: RowId, request: Request, satisfaction: str = Form(""),
+               actor: Actor = Depends(require(HOTLINE_INTAKE)), session: Session = Depends(get_session)) -> Response:
+    return _step(request, session, actor, ticket_id,
+                 lambda: loop.visit(session, ticket_id, satisfaction=satisfaction, actor=actor))
