@@ -110,7 +110,7 @@ def matrix_hotline(session, *, code: str, name: str) -> dict:
         "visit": new(accepted, replied, closed),
         # the pages' steps, on tickets of their own (the API's steps moved the ones above on)
         "page_accept": new(), "page_reply": new(accepted), "page_close": new(accepted, replied),
-        "page_visit": new(accepted, replied, closed),
+        "page_visit": new(accepted, replied, closed), "page_send_back": new(), "page_note": new(accepted),
     }
 
 

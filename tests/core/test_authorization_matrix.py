@@ -275,7 +275,11 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         ("POST", "/reply", "page_reply", lambda w, _: {"text": "答复"}),
         ("POST", "/close", "page_close", lambda w, _: {}),
         ("POST", "/visit", "page_visit", lambda w, _: {"satisfaction": "satisfied"}),
+        ("POST", "/send-back", "page_send_back", lambda w, _: {"reason": "矩阵测试"}),
+        ("POST", "/notes", "page_note", lambda w, _: {"text": "矩阵测试"}),
     )},
+    ("POST", "/hotline/tickets"): Example(form=lambda w, where: {
+        "kind": "enquiry", "topic": "zones", "text": "矩阵测试", "district": where}),
     **{("GET", f"/open311/v2/{name}.{{fmt}}"): Example(path=lambda w, _: {"fmt": "json"})
        for name in ("discovery", "services", "requests")},
     ("GET", "/open311/v2/requests/{request_id}.{fmt}"): Example(

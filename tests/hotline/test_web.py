@@ -40,3 +40,17 @@ def test_the_figures_export_holds_the_board_figures(app, session):
     book = CalamineWorkbook.from_filelike(io.BytesIO(exported.content))
     total = book.get_sheet_by_name("合计").to_python()
     assert total[0][0] == "受理量" and total[1][0] == 3
+
+
+def test_an_agent_takes_a_call_on_the_board_and_a_bad_phone_is_refused(app, session):
+    hf.departments(session)
+    agent = hf.client_of(app, session, "hotline_agent")
+    token = weblogin.csrf_from(agent.get("/hotline").text)
+    form = {"csrf_token": token, "kind": "help", "topic": "zones", "text": "楼下封控何时结束", "district": "140213",
+            "caller_name": "赵女士", "caller_phone": "13712345678"}
+    taken = agent.post("/hotline/tickets", data=form)
+    assert taken.status_code == 200 and "楼下封控何时结束" in taken.text and "137****5678" in taken.text
+    before = agent.get("/api/v1/hotline/tickets").json()["total"]
+    refused = agent.post("/hotline/tickets", data={**form, "caller_phone": "12"})
+    assert refused.status_code == 422 and "caller_phone" in refused.text
+    assert agent.get("/api/v1/hotline/tickets").json()["total"] == before

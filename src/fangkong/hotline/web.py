@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
@@ -16,7 +17,9 @@ from fangkong.core.db import RowId
 from fangkong.core.deps import get_session
 from fangkong.core.errors import DomainError
 from fangkong.core.permissions import HOTLINE_HANDLE, HOTLINE_INTAKE, HOTLINE_READ, Actor, require
-from fangkong.hotline import figures, loop, queries
+from fangkong.hotline import figures, intake, loop, queries
+from fangkong.hotline.topics import topics
+from fangkong.places.models import District
 from fangkong.hotline.export import write_figures_xlsx
 from fangkong.people.export import xlsx_download
 from fangkong.web.templating import render
@@ -27,10 +30,35 @@ router = APIRouter(include_in_schema=False)
 @router.get("/hotline")
 def board_page(request: Request, actor: Actor = Depends(require(HOTLINE_READ)),
                session: Session = Depends(get_session)) -> Response:
+    return _board(request, session, actor)
+
+
+def _board(request: Request, session: Session, actor: Actor, *, problem=None) -> Response:
     language = i18n.request_language(request)
     context = {"board": queries.board(session, actor=actor, lang=language),
-               "figures": figures.figures(session, actor=actor, lang=language)}
-    return render(request, "hotline/board.html", context, user=actor.user, active="hotline")
+               "figures": figures.figures(session, actor=actor, lang=language), "problem": problem,
+               "may_intake": actor.may(HOTLINE_INTAKE), "topics": list(topics().values()), "lang": language,
+               "districts": [(code, name) for code, name in session.execute(
+                   select(District.code, District.name).order_by(District.code))
+                   if actor.jurisdiction.covers_code(code)]}
+    return render(request, "hotline/board.html", context, status=problem.status if problem else 200,
+                  user=actor.user, active="hotline")
+
+
+@router.post("/hotline/tickets")
+def intake_form(request: Request, kind: str = Form(""), topic: str = Form(""), text: str = Form(""),
+                urgency: str = Form("normal"), caller_name: str = Form(""), caller_phone: str = Form(""),
+                address: str = Form(""), district: str = Form(""), actor: Actor = Depends(require(HOTLINE_INTAKE)),
+                session: Session = Depends(get_session)) -> Response:
+    """An agent takes a call: the new ticket's page, or the board with the refusal (nothing stored)."""
+    try:
+        with session.begin_nested():
+            ticket = intake.take_in(session, kind=kind, channel="phone", topic=topic, text=text, urgency=urgency,
+                                    caller_name=caller_name, caller_phone=caller_phone or None, address=address,
+                                    district=district or None, actor=actor)
+    except DomainError as problem:
+        return _board(request, session, actor, problem=problem)
+    return _ticket_page(request, session, actor, ticket.id)
 
 
 @router.get("/hotline/figures.xlsx")
@@ -69,6 +97,25 @@ def _step(request: Request, session: Session, actor: Actor, ticket_id: int, act)
 def accept_form(ticket_id: RowId, request: Request, actor: Actor = Depends(require(HOTLINE_HANDLE)),
                 session: Session = Depends(get_session)) -> Response:
     return _step(request, session, actor, ticket_id, lambda: loop.accept(session, ticket_id, actor=actor))
+
+
+@router.post("/hotline/tickets/{ticket_id}/send-back")
+def send_back_form(ticket_id: RowId, request: Request, reason: str = Form(""),
+                   actor: Actor = Depends(require(HOTLINE_HANDLE)), session: Session = Depends(get_session)) -> Response:
+    """Not ours: back to the agents' queue; the handler lands on the board (the ticket is no longer theirs)."""
+    queries.ticket_for(session, ticket_id, actor=actor)
+    try:
+        with session.begin_nested():
+            loop.send_back(session, ticket_id, reason=reason, actor=actor)
+    except DomainError as problem:
+        return _ticket_page(request, session, actor, ticket_id, problem=problem)
+    return _board(request, session, actor)
+
+
+@router.post("/hotline/tickets/{ticket_id}/notes")
+def note_form(ticket_id: RowId, request: Request, text: str = Form(""), actor: Actor = Depends(require(HOTLINE_HANDLE)),
+              session: Session = Depends(get_session)) -> Response:
+    return _step(request, session, actor, ticket_id, lambda: loop.note(session, ticket_id, text=text, actor=actor))
 
 
 @router.post("/hotline/tickets/{ticket_id}/reply")
