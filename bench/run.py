@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing")
+SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing", "lab")
 
 
 def machine() -> dict:
@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import tracing
 
             result = tracing.run()
+        elif name == "lab":
+            from bench import lab
+
+            result = lab.run()
         elif name == "zones_daily":
             from bench import zones_daily
 

@@ -21,6 +21,7 @@ from fangkong.core.cli import db_app, ensure_demo_admin, init_command, token_app
 from fangkong.core.audit_cli import audit_command
 from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
+from fangkong.lab.cli import lab_app
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
 from fangkong.tracing.cli import tracing_app
@@ -44,6 +45,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(retention_app, name="retention")
 app.add_typer(zones_app, name="zones")
 app.add_typer(tracing_app, name="tracing")
+app.add_typer(lab_app, name="lab")
 
 
 @app.command("serve")

@@ -3,6 +3,7 @@
 from fangkong.core import audit as core_audit
 from fangkong.core import models as core_models
 from fangkong.core.db import Base
+from fangkong.lab import models as lab_models
 from fangkong.people import case_models as people_case_models
 from fangkong.people import managed_models as people_managed_models
 from fangkong.people import models as people_models
@@ -13,6 +14,6 @@ from fangkong.zones import models as zones_models
 metadata = Base.metadata
 # imported for their tables; named here so that linters see them used
 MODEL_MODULES = (
-    core_audit, core_models, people_case_models, people_managed_models, people_models, places_models, tracing_models,
+    core_audit, core_models, lab_models, people_case_models, people_managed_models, people_models, places_models, tracing_models,
     zones_models,
 )

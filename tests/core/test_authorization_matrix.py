@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
 import factories
+import lab_factories
 import tracing_factories
 import weblogin
 import zone_factories
@@ -47,6 +48,7 @@ class World:
     managed: dict[str, int] = field(default_factory=dict)  # a resident under management in each district
     zones: dict[str, dict] = field(default_factory=dict)  # zone_factories.matrix_zones of each district
     tracing: dict[str, dict] = field(default_factory=dict)  # tracing_factories.matrix_tracing of each district
+    lab: dict[str, dict] = field(default_factory=dict)  # lab_factories.matrix_lab of each district
 
 
 @dataclass(frozen=True)
@@ -122,7 +124,32 @@ def _entry_check(world: World, where: str) -> dict:
             "temperature": 36.6, "resident_id": world.residents[where]}
 
 
+def _lab_upload(kind: str):
+    def files(world: World, where: str) -> dict:
+        m = world.lab[where]
+        if kind == "samples":
+            text = (f"tube_barcode,pool_size,point_code,sampled_at,id_number\n"
+                    f"{m['barcode']},10,{m['point']},2022-11-12T08:00,{m['number']}\n")
+        else:
+            text = f"tube_barcode,lab_code,received_at\n{m['barcode']},{m['lab']},2022-11-12T10:00\n"
+        return {"file": (f"{kind}.csv", text.encode(), "text/csv")}
+    return files
+
+
 EXAMPLES: dict[tuple[str, str], Example] = {
+    # nucleic acid testing (tests/lab_factories.py: a districts round with a stored tube in each district)
+    ("POST", "/api/v1/lab/rounds"): Example(json=lambda w, where: {
+        "name": "矩阵轮次", "scope_kind": "districts", "scope_ids": [w.lab[where]["district"]],
+        "reason": "source_unclear", "starts_at": "2022-11-12T06:00"}, ok=201, about_an_object=True),
+    ("POST", "/api/v1/lab/samples:batch"): Example(json=lambda w, where: lab_factories.sample_body(w.lab[where]),
+                                                   about_an_object=True),
+    ("POST", "/api/v1/lab/results:batch"): Example(json=lambda w, where: lab_factories.result_body(w.lab[where]),
+                                                   about_an_object=True),
+    ("POST", "/lab/rounds/{round_id}/samples"): Example(
+        path=lambda w, where: {"round_id": w.lab[where]["round"]}, files=_lab_upload("samples"), about_an_object=True),
+    ("POST", "/lab/rounds/{round_id}/results"): Example(
+        path=lambda w, where: {"round_id": w.lab[where]["round"]}, files=_lab_upload("results"), about_an_object=True),
+    ("GET", "/lab/people/{resident_id}"): Example(path=_resident_path, about_an_object=True),
     ("POST", "/login"): Example(form=lambda w, _: {"username": "nobody", "password": "wrong-password"}),
     ("POST", "/logout"): Example(form=lambda w, _: {}),
     ("GET", "/lang/{code}"): Example(path=lambda w, _: {"code": "en"}),
@@ -286,6 +313,7 @@ def world(session) -> World:
         world.managed[code] = factories.managed(session, anchor="2022-11-12", resident_id=resident.id, by=registrar).id
         world.zones[code] = zone_factories.matrix_zones(session, code=code, name=name, unit=unit)
         world.tracing[code] = tracing_factories.matrix_tracing(session, unit=unit, case_id=world.zones[code]["case"])
+        world.lab[code] = lab_factories.matrix_lab(session, unit=unit)
     return world
 
 

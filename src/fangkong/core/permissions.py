@@ -46,13 +46,17 @@ TRACING_SCAN = "tracing.scan"  # record venue scans and entry checks (scanners' 
 TRACING_INVESTIGATE = "tracing.investigate"  # contact candidates of cases: propose, confirm, dismiss
 TRACING_ALERTS = "tracing.alerts"  # fever alerts of entry checks, for the site's task force
 TRACING_CHAINS = "tracing.chains"  # transmission chains: clusters of cases and confirmed contacts
+LAB_VIEW = "lab.view"  # lab capacity, turnaround, positive pools being resolved, a person's test history
+LAB_ROUNDS = "lab.rounds"  # start a sampling round
+LAB_SAMPLE = "lab.sample"  # sampling records (sampling apps' tokens, upload)
+LAB_RESULTS = "lab.results"  # tube receptions and results (labs' tokens, upload)
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
     AUDIT_READ, USERS_MANAGE,
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-    TRACING_CHAINS,
+    TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE, LAB_RESULTS,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
@@ -62,21 +66,21 @@ _WORK_WITH_PEOPLE |= {MANAGED_WRITE, CASES_WRITE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
-        {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH}
+        {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH, LAB_VIEW}
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
-        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS}
+        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS}
     ),
     "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
     "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-                                                       TRACING_CHAINS}),
+                                                       TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE}),
     "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
     "public_areas": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
-    "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN}),
+    "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN, LAB_VIEW, LAB_SAMPLE}),
     "investigator": frozenset(_WORK_WITH_PEOPLE | {TRACING_INVESTIGATE, TRACING_CHAINS}),
-    "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS}),
+    "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS, LAB_VIEW, LAB_RESULTS}),
     "quarantine_site_staff": frozenset(_READ_PEOPLE | {RESIDENTS_REVEAL}),
     "hotline_agent": frozenset(_EVERYONE),
     "department_handler": frozenset(_EVERYONE),
