@@ -21,6 +21,7 @@ from fangkong.core.cli import db_app, ensure_demo_admin, init_command, token_app
 from fangkong.core.audit_cli import audit_command
 from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
+from fangkong.lab.cli import lab_app
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
 from fangkong.quarantine.cli import quarantine_app
@@ -47,6 +48,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(retention_app, name="retention")
 app.add_typer(zones_app, name="zones")
 app.add_typer(tracing_app, name="tracing")
+app.add_typer(lab_app, name="lab")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(hotline_app, name="hotline")
 app.add_typer(inspection_app, name="inspection")

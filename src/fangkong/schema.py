@@ -5,6 +5,7 @@ from fangkong.core import models as core_models
 from fangkong.core.db import Base
 from fangkong.hotline import models as hotline_models
 from fangkong.inspection import models as inspection_models
+from fangkong.lab import models as lab_models
 from fangkong.people import case_models as people_case_models
 from fangkong.people import managed_models as people_managed_models
 from fangkong.people import models as people_models
@@ -16,6 +17,6 @@ from fangkong.zones import models as zones_models
 metadata = Base.metadata
 # imported for their tables; named here so that linters see them used
 MODEL_MODULES = (
-    core_audit, core_models, hotline_models, inspection_models, people_case_models, people_managed_models,
-    people_models, places_models, quarantine_models, tracing_models, zones_models,
+    core_audit, core_models, hotline_models, inspection_models, lab_models, people_case_models,
+    people_managed_models, people_models, places_models, quarantine_models, tracing_models, zones_models,
 )

@@ -27,6 +27,7 @@ from starlette.routing import Mount
 import factories
 import quarantine_factories
 import hotline_factories
+import lab_factories
 import tracing_factories
 import weblogin
 import zone_factories
@@ -51,6 +52,7 @@ class World:
     tracing: dict[str, dict] = field(default_factory=dict)  # tracing_factories.matrix_tracing of each district
     quarantine: dict[str, dict] = field(default_factory=dict)  # quarantine_factories.matrix_quarantine of each
     hotline: dict[str, dict] = field(default_factory=dict)  # hotline_factories.matrix_hotline of each district
+    lab: dict[str, dict] = field(default_factory=dict)  # lab_factories.matrix_lab of each district
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,32 @@ def _hotline(step: str) -> Callable[[World, str], dict]:
 
 def _item(name: str) -> Callable[[World, str], dict]:
     return lambda world, where: {"item_id": world.hotline[where][name]}
+def _lab_upload(kind: str):
+    def files(world: World, where: str) -> dict:
+        m = world.lab[where]
+        if kind == "samples":
+            text = (f"tube_barcode,pool_size,point_code,sampled_at,id_number\n"
+                    f"{m['barcode']},10,{m['point']},2022-11-12T08:00,{m['number']}\n")
+        else:
+            text = f"tube_barcode,lab_code,received_at\n{m['barcode']},{m['lab']},2022-11-12T10:00\n"
+        return {"file": (f"{kind}.csv", text.encode(), "text/csv")}
+    return files
 
 
 EXAMPLES: dict[tuple[str, str], Example] = {
+    # nucleic acid testing (tests/lab_factories.py: a districts round with a stored tube in each district)
+    ("POST", "/api/v1/lab/rounds"): Example(json=lambda w, where: {
+        "name": "矩阵轮次", "scope_kind": "districts", "scope_ids": [w.lab[where]["district"]],
+        "reason": "source_unclear", "starts_at": "2022-11-12T06:00"}, ok=201, about_an_object=True),
+    ("POST", "/api/v1/lab/samples:batch"): Example(json=lambda w, where: lab_factories.sample_body(w.lab[where]),
+                                                   about_an_object=True),
+    ("POST", "/api/v1/lab/results:batch"): Example(json=lambda w, where: lab_factories.result_body(w.lab[where]),
+                                                   about_an_object=True),
+    ("POST", "/lab/rounds/{round_id}/samples"): Example(
+        path=lambda w, where: {"round_id": w.lab[where]["round"]}, files=_lab_upload("samples"), about_an_object=True),
+    ("POST", "/lab/rounds/{round_id}/results"): Example(
+        path=lambda w, where: {"round_id": w.lab[where]["round"]}, files=_lab_upload("results"), about_an_object=True),
+    ("GET", "/lab/people/{resident_id}"): Example(path=_resident_path, about_an_object=True),
     ("POST", "/login"): Example(form=lambda w, _: {"username": "nobody", "password": "wrong-password"}),
     ("POST", "/logout"): Example(form=lambda w, _: {}),
     ("GET", "/lang/{code}"): Example(path=lambda w, _: {"code": "en"}),
@@ -348,6 +373,7 @@ def world(session) -> World:
         world.tracing[code] = tracing_factories.matrix_tracing(session, unit=unit, case_id=world.zones[code]["case"])
         world.quarantine[code] = quarantine_factories.matrix_quarantine(session, code=code, unit=unit)
         world.hotline[code] = hotline_factories.matrix_hotline(session, code=code, name=name)
+        world.lab[code] = lab_factories.matrix_lab(session, unit=unit)
     return world
 
 

@@ -46,6 +46,10 @@ TRACING_SCAN = "tracing.scan"  # record venue scans and entry checks (scanners' 
 TRACING_INVESTIGATE = "tracing.investigate"  # contact candidates of cases: propose, confirm, dismiss
 TRACING_ALERTS = "tracing.alerts"  # fever alerts of entry checks, for the site's task force
 TRACING_CHAINS = "tracing.chains"  # transmission chains: clusters of cases and confirmed contacts
+LAB_VIEW = "lab.view"  # lab capacity, turnaround, positive pools being resolved, a person's test history
+LAB_ROUNDS = "lab.rounds"  # start a sampling round
+LAB_SAMPLE = "lab.sample"  # sampling records (sampling apps' tokens, upload)
+LAB_RESULTS = "lab.results"  # tube receptions and results (labs' tokens, upload)
 QUARANTINE_VIEW = "quarantine.view"  # sites, room boards, stays, arrivals/departures, occupancy (staff: their site)
 QUARANTINE_ALLOCATE = "quarantine.allocate"  # the queue, assigning and transferring people, the forecast by pack
 QUARANTINE_SITE_WORK = "quarantine.site_work"  # check-in, check-out home, early exit to hospital (staff: their site)
@@ -61,7 +65,8 @@ ACTIONS = (
     AUDIT_READ, USERS_MANAGE,
     MANAGED_READ, MANAGED_WRITE, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT,
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-    TRACING_CHAINS, QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
+    TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE, LAB_RESULTS,
+    QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
     HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE,
 )
 
@@ -74,21 +79,23 @@ _QUARANTINE_ALL = {QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, Q
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH,
-         QUARANTINE_VIEW}
+         QUARANTINE_VIEW, LAB_VIEW}
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
-        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ} | _QUARANTINE_ALL
+        | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, LAB_ROUNDS}
+        | _QUARANTINE_ALL
     ),
     "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ}),
     "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
-                                                       TRACING_CHAINS} | _QUARANTINE_ALL),
+                                                       TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE}
+                                      | _QUARANTINE_ALL),
     "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
     "public_areas": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
-    "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN}),
+    "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN, LAB_VIEW, LAB_SAMPLE}),
     "investigator": frozenset(_WORK_WITH_PEOPLE | {TRACING_INVESTIGATE, TRACING_CHAINS}),
-    "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS}),
+    "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS, LAB_VIEW, LAB_RESULTS}),
     # only their own site's people, through the quarantine pages (no residents or managed lists)
     "quarantine_site_staff": frozenset(_EVERYONE | {QUARANTINE_VIEW, QUARANTINE_SITE_WORK}),
     "hotline_agent": frozenset(_EVERYONE | {HOTLINE_INTAKE, HOTLINE_READ}),

@@ -222,6 +222,8 @@ class Testing(_Strict):
     default_pool_size: int
     repooling_allowed: bool
     single_tube_for: list[SingleTubeGroup]
+    mass_testing_reasons: list[str] = Field(min_length=1)  # the only reasons to test a whole area
+    targeted_testing_reasons: list[str] = Field(min_length=1)  # zones, lists of people, clinics
     mass_testing_stop: MassTestingStop
     turnaround_hours: TurnaroundHours
     area_sampling_hours: int = Field(ge=1)

@@ -13,7 +13,9 @@ from starlette.templating import Jinja2Templates
 
 from fangkong import __version__
 from fangkong.core import csrf, i18n
-from fangkong.core.permissions import AUDIT_READ, HOTLINE_READ, INSPECTION_READ, QUARANTINE_VIEW, SHELL, role_allows
+from fangkong.core.permissions import (
+    AUDIT_READ, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, role_allows,
+)
 from fangkong.core.sessions import SESSION_COOKIE
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -35,7 +37,7 @@ MODULES: tuple[Module, ...] = (
     Module("managed", "/people/managed", built=True),
     Module("policy", "/policy", built=True),
     Module("zones", "/zones", built=True),
-    Module("lab", "/lab"),
+    Module("lab", "/lab", built=True, action=LAB_VIEW),
     Module("tracing", "/tracing", built=True),
     Module("quarantine", "/quarantine", built=True, action=QUARANTINE_VIEW),
     Module("supplies", "/supplies"),
