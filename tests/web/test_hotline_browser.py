@@ -3,17 +3,13 @@ closing a ticket without a reply is refused on the page."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from urllib.parse import urlsplit
 
 import pytest
 
 import factories
 import hotline_factories as hf
+from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
 from fangkong.app import create_app
 from fangkong.core import clock
 from fangkong.core.db import unit_of_work
@@ -22,9 +18,6 @@ from fangkong.hotline import intake, loop
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ZH = catalog("zh")
 
 
@@ -43,58 +36,32 @@ def _tickets(engine) -> dict:
         return made
 
 
-def _serve(app):
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    return f"http://127.0.0.1:{port}", server, thread
-
-
 def test_board_chart_and_the_close_refusal_in_chromium(fresh_database, set_clock):
-    if shutil.which(CHROMIUM) is None:
-        reason = f"{CHROMIUM} is missing (apt-get install chromium); no browser is ever downloaded"
-        if os.environ.get("FANGKONG_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     set_clock("2022-11-14T10:00")
     made = _tickets(fresh_database.engine)
-    base, server, thread = _serve(create_app(engine=fresh_database.engine))
     requested, problems = [], []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-            page.set_default_timeout(15_000)
-            page.on("request", lambda request: requested.append(request.url))
-            page.on("pageerror", lambda error: problems.append(str(error)))
-            page.goto(base + "/login?next=/hotline")
-            page.fill("#username", "agent-li")
-            page.fill("#password", factories.ADMIN_PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(base + "/hotline", timeout=45_000)
-            page.wait_for_selector('#hotline-chart[data-drawn="1"]')
-            assert page.locator("#hotline-chart canvas").count() >= 1
-            assert page.get_by_test_id("kpi-reply_rate").inner_text().endswith("33.3 %")  # 1 of 3 replied
-            assert page.get_by_test_id("queue").locator("tbody tr").count() == 1
-            page.goto(f"{base}/hotline/tickets/{made['open']}")
-            page.get_by_test_id("close").click()
-            assert page.get_by_test_id("problem").inner_text() == ZH["errors.code.reply_required"]
-            assert page.get_by_test_id("state").inner_text().startswith(ZH["hotline.states.dispatched"])
-            browser.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with serve(create_app(engine=fresh_database.engine)) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+        page.set_default_timeout(15_000)
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("pageerror", lambda error: problems.append(str(error)))
+        page.goto(base + "/login?next=/hotline")
+        page.fill("#username", "agent-li")
+        page.fill("#password", factories.ADMIN_PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(base + "/hotline", timeout=45_000)
+        page.wait_for_selector('#hotline-chart[data-drawn="1"]')
+        assert page.locator("#hotline-chart canvas").count() >= 1
+        assert page.get_by_test_id("kpi-reply_rate").inner_text().endswith("33.3 %")  # 1 of 3 replied
+        assert page.get_by_test_id("queue").locator("tbody tr").count() == 1
+        page.goto(f"{base}/hotline/tickets/{made['open']}")
+        page.get_by_test_id("close").click()
+        assert page.get_by_test_id("problem").inner_text() == ZH["errors.code.reply_required"]
+        assert page.get_by_test_id("state").inner_text().startswith(ZH["hotline.states.dispatched"])
+        browser.close()
     assert {urlsplit(url).hostname for url in requested} == {"127.0.0.1"}
     assert problems == []
