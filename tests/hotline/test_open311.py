@@ -57,3 +57,10 @@ def test_errors_use_the_specs_body(app, session):
     assert ET.fromstring(no_key.content).find("error/code").text == "403"
     assert client.get("/open311/v2/requests/999999.json").status_code == 404
     assert client.get("/open311/v2/requests.json", params={"start_date": "yesterday"}).status_code == 400
+
+
+def test_odd_request_ids_are_not_found_or_refused_never_a_crash(app, session):
+    client = TestClient(app, raise_server_exceptions=False)
+    assert client.get("/open311/v2/requests/%C2%B2.json").status_code == 404  # "²" is a digit to str.isdigit
+    odd = client.get("/open311/v2/requests.json", params={"service_request_id": "1,²"})
+    assert odd.status_code == 400 and odd.json()[0]["code"] == 400

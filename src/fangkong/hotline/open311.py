@@ -10,6 +10,7 @@ Errors use the spec's body: a list of {code, description}, in JSON or XML.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from typing import Literal
@@ -39,6 +40,7 @@ router = APIRouter(prefix="/open311/v2", tags=["open311"], responses={
     422: {"description": "a malformed path (format other than json or xml)", **_BODIES},
 })
 Format = Literal["json", "xml"]
+REQUEST_ID = re.compile(r"[0-9]{1,9}")
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
 CLOSED = ("closed", "visited", "refused")
@@ -148,7 +150,7 @@ def get_requests(
 
 @router.get("/requests/{request_id}.{fmt}", dependencies=[Depends(public())])
 def get_request(request_id: str, fmt: Format, session: Session = Depends(get_session)):
-    number = int(request_id) if request_id.isdigit() and len(request_id) < 10 else 0
+    number = int(request_id) if REQUEST_ID.fullmatch(request_id) else 0  # ASCII digits only ("²".isdigit())
     ticket = session.scalar(select(Ticket).where(Ticket.id == number, Ticket.state != "refused"))
     if ticket is None:
         return _error(fmt, 404, f"service request {request_id} not found")
@@ -167,10 +169,10 @@ def _actor_for(session: Session, api_key: str) -> Actor:
 
 
 def _ids(text: str) -> list[int]:
-    try:
-        return [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise Open311Error(400, f"service_request_id {text!r}: give request ids separated by commas") from None
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if not all(REQUEST_ID.fullmatch(part) for part in parts):
+        raise Open311Error(400, f"service_request_id {text!r}: give request ids separated by commas")
+    return [int(part) for part in parts]
 
 
 def _moment(text: str | None, field: str) -> datetime | None:
