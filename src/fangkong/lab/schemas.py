@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
+from fangkong.people.case_schemas import Moment
 from fangkong.lab.results import MAX_BATCH as MAX_RESULTS
 from fangkong.lab.sampling import MAX_BATCH as MAX_SAMPLES
 
@@ -63,7 +64,7 @@ class RoundIn(BaseModel):
     scope_kind: Literal["city", "districts", "zones", "list"]
     scope_ids: list[RowId] = Field(default_factory=list, max_length=1000)
     reason: str = Field(min_length=1, max_length=32)
-    starts_at: datetime
+    starts_at: Moment
     priority: Literal["fever_emergency", "in_outpatient", "voluntary"] = "voluntary"
     point_ids: list[RowId] = Field(default_factory=list, max_length=5000)
     override_reason: str | None = Field(None, max_length=500)
