@@ -61,6 +61,8 @@ def test_out_of_scope_is_refused_with_its_reason_and_kept(app, session):
     agent = hf.client_of(app, session, "hotline_agent")
     body = hf.ticket(agent, kind="complaint", out_of_scope="litigation", text="要求法院改判")
     assert (body["state"], body["refused_reason"], body["reply_due_at"]) == ("refused", "litigation", None)
+    closing = agent.post(f"/api/v1/hotline/tickets/{body['id']}/close")
+    assert closing.status_code == 409 and closing.json()["error"]["code"] == "wrong_state"
     assert session.scalar(select(Ticket.state).where(Ticket.id == body["id"])) == "refused"
 
 

@@ -15,7 +15,7 @@ from fangkong.core.pii import get_cipher
 from fangkong.hotline import sla
 from fangkong.hotline.events import add_event
 from fangkong.hotline.intake import department_by_code, dispatch_to
-from fangkong.hotline.models import SATISFACTION, Ticket
+from fangkong.hotline.models import OPEN_STATES, SATISFACTION, Ticket
 from fangkong.hotline.queries import ticket_for
 
 
@@ -81,7 +81,7 @@ def reply(session: Session, ticket_id: int, *, text: str, actor) -> Ticket:
 
 def close(session: Session, ticket_id: int, *, actor) -> Ticket:
     ticket = ticket_for(session, ticket_id, actor=actor)
-    if ticket.state in ("received", "dispatched", "accepted") or not ticket.reply:
+    if ticket.state in OPEN_STATES:
         raise DomainError("reply_required", f"ticket {ticket.id} has no reply to the citizen yet: it cannot close",
                           status=409, details={"state": ticket.state})
     _need(ticket, "close", "replied")
