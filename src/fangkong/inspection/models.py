@@ -31,7 +31,7 @@ class InspectionItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source: Mapped[str] = mapped_column(String(16))
-    ref: Mapped[str] = mapped_column(String(40))  # the source object's id (a finding: its own serial)
+    ref: Mapped[str] = mapped_column(String(40))  # the source object's id (a finding: a random uuid hex)
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"), index=True)
     group_no: Mapped[int | None] = mapped_column(Integer)  # the supervision group that found or took it
     found_on: Mapped[date] = mapped_column(Date)

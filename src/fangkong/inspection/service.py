@@ -8,7 +8,7 @@ The rectification deadline is `inspection_rectify_days` after the item was found
 from __future__ import annotations
 
 from datetime import date, timedelta
-from itertools import count
+from uuid import uuid4
 
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
@@ -27,7 +27,6 @@ from fangkong.zones.models import Zone
 from fangkong.zones.public import over_enforcement_items
 
 MAX_PHOTO_BYTES = 2 * 1024 * 1024
-_serial = count(1)
 
 
 def within(scope: Jurisdiction):
@@ -96,9 +95,8 @@ def record_finding(session: Session, *, group_no: int, place: str, problem: str,
         raise InvalidInput("invalid_deadline", f"deadline: {deadline} is before today ({today})",
                            details={"field": "deadline"})
     district_id = _district_inside(session, district, actor.jurisdiction)
-    ref = f"{clock.now():%Y%m%d%H%M%S}-{next(_serial)}-{session.scalar(select(func.count(InspectionItem.id)))}"
-    item = _item("finding", ref, district_id, today, place.strip(), problem.strip(), responsible_unit.strip(), actor,
-                 group_no=group_no)
+    item = _item("finding", uuid4().hex, district_id, today, place.strip(), problem.strip(),
+                 responsible_unit.strip(), actor, group_no=group_no)
     if deadline is not None:
         item.deadline = deadline
     session.add(item)
