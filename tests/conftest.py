@@ -170,3 +170,17 @@ def set_clock():
     else:
         os.environ["FANGKONG_CLOCK"] = original
     reset_settings()
+
+
+@pytest.fixture(scope="module")
+def demo_city(backend: str, tmp_path_factory) -> Iterator[FreshDatabase]:
+    """The demo city (3,000 residents) with its 2022-11-13 scenario, built once per test module and backend.
+    Tests may add users to it; they must not change what other tests of the module count."""
+    from fangkong.demo.generator import generate_city
+    from fangkong.demo.scenario import build_scenario
+
+    database = FreshDatabase(backend, tmp_path_factory.mktemp(f"demo-{backend}"))
+    generate_city(database.engine, population=3_000, seed=7, workers=0)
+    build_scenario(database.engine, seed=7)
+    yield database
+    database.drop()

@@ -254,6 +254,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
     ("GET", "/tracing/venues/{venue_id}/poster.png"): Example(
         path=lambda w, where: {"venue_id": w.tracing[where]["venue_id"]}),
+    ("GET", "/dashboard/report.{fmt}"): Example(path=lambda w, _: {"fmt": "xlsx"}),
     ("GET", "/zones/{zone_id}"): Example(path=_zone("view"), about_an_object=True),
     ("GET", "/zones/{zone_id}/residents"): Example(path=_zone("view"), about_an_object=True),
     ("POST", "/zones/{zone_id}/approve"): Example(path=_zone("approve_page"), form=lambda w, _: {},

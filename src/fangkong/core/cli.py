@@ -17,6 +17,7 @@ user_app = typer.Typer(help="Users.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens of machine clients (labs, venue scanners).", no_args_is_help=True)
 
 DEMO_ADMIN = "admin"
+DEMO_COMMANDER = "commander"  # the demo's commander: `make run` opens on the dashboard for them
 
 
 def init_command() -> None:
@@ -151,7 +152,7 @@ def _when(value) -> str:
 
 
 def ensure_demo_admin() -> str | None:
-    """Create the demo admin from var/fangkong.env's password once; returns the login hint."""
+    """Create the demo admin and commander with var/fangkong.env's password once; returns the login hint."""
     from sqlalchemy import select
 
     from fangkong.core.models import User
@@ -160,9 +161,11 @@ def ensure_demo_admin() -> str | None:
     if not password:
         return None
     with unit_of_work(get_engine()) as session:
-        if session.scalar(select(User.id).where(User.username == DEMO_ADMIN)) is None:
-            create_user(session, username=DEMO_ADMIN, password=password, role="admin")
-    return f"log in as {DEMO_ADMIN} / {password}  (password from {env_file_path()})"
+        for username, role in ((DEMO_ADMIN, "admin"), (DEMO_COMMANDER, "commander")):
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                create_user(session, username=username, password=password, role=role)
+    return (f"log in as {DEMO_COMMANDER} (the command's dashboard) or {DEMO_ADMIN}, password {password}  "
+            f"(from {env_file_path()})")
 
 
 def _env_file_value(name: str) -> str:

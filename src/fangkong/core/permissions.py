@@ -59,6 +59,8 @@ HOTLINE_HANDLE = "hotline.handle"  # a department's handler: accept or send back
 HOTLINE_READ = "hotline.read"  # tickets, the hotline board and figures (handlers: their department's only)
 INSPECTION_READ = "inspection.read"  # supervision items: over-enforcement signals and the groups' findings
 INSPECTION_WRITE = "inspection.write"  # collect items, record findings (with a photo), close rectified items
+DASHBOARD_VIEW = "dashboard.view"  # the command dashboard: the sections a role may read, in its jurisdiction
+REPORTS_DAILY = "reports.daily"  # the daily report (日报) as Excel or PDF
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
@@ -67,10 +69,10 @@ ACTIONS = (
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
     TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE, LAB_RESULTS,
     QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
-    HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE,
+    HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE, DASHBOARD_VIEW, REPORTS_DAILY,
 )
 
-_EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
+_EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW, DASHBOARD_VIEW}
 _READ_PEOPLE = _EVERYONE | {RESIDENTS_READ, MANAGED_READ}
 _WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED}
 _WORK_WITH_PEOPLE |= {MANAGED_WRITE, CASES_WRITE}
@@ -79,14 +81,14 @@ _QUARANTINE_ALL = {QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, Q
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH,
-         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ}
+         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ, DASHBOARD_VIEW, REPORTS_DAILY}
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
         | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, LAB_ROUNDS}
-        | _QUARANTINE_ALL
+        | _QUARANTINE_ALL | {REPORTS_DAILY}
     ),
-    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ}),
+    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ, REPORTS_DAILY}),
     "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
                                                        TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE}
@@ -104,6 +106,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE}
     ),
 }
+
+
+# where a login without a target lands: the command and its task forces open on the dashboard
+LANDING_PAGES: dict[str, str] = {role: "/dashboard" for role in ("commander", *TASK_FORCES, "inspector")}
+
+
+def landing_page(role: str) -> str:
+    return LANDING_PAGES.get(role, "/")
 
 
 def role_allows(role: str, action: str) -> bool:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
+from fangkong.core import clock
 from fangkong.core.deps import get_session
 from fangkong.core.permissions import LAB_RESULTS, LAB_ROUNDS, LAB_SAMPLE, LAB_VIEW, Actor, require
 from fangkong.lab import queries, results, rounds, sampling
+from fangkong.people.case_schemas import Day
 from fangkong.lab.schemas import BatchOut, CapacityOut, ResultBatchIn, RoundIn, RoundOut, SampleBatchIn
 
 router = APIRouter(tags=["lab"])
@@ -42,7 +44,10 @@ def result_batch(body: ResultBatchIn, actor: Actor = Depends(require(LAB_RESULTS
 
 
 @router.get("/lab/capacity", response_model=CapacityOut)
-def capacity(actor: Actor = Depends(require(LAB_VIEW)), session: Session = Depends(get_session)):
-    """Tubes received, tested and pending per lab and day against capacity; turnaround; positive pools."""
-    return {"days": queries.capacity(session), "turnaround": queries.turnaround(session),
-            "positive_pools": queries.positive_pools(session, actor.jurisdiction)}
+def capacity(on: Day | None = Query(None, description="the day of `on_day` (default today)"),
+             actor: Actor = Depends(require(LAB_VIEW)), session: Session = Depends(get_session)):
+    """Tubes received, tested and pending per lab and day against capacity; turnaround; positive pools;
+    `on_day`: the city's totals of one day (pending = what the labs still hold at its end)."""
+    days, pools = queries.capacity(session), queries.positive_pools(session, actor.jurisdiction)
+    on_day = {**queries.day_totals(days, on or clock.today()), "pools_open": queries.open_pools(pools)}
+    return {"days": days, "turnaround": queries.turnaround(session), "positive_pools": pools, "on_day": on_day}

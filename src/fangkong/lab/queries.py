@@ -34,6 +34,28 @@ def capacity(session: Session) -> list[dict]:
     return out
 
 
+def day_totals(days: list[dict], on) -> dict:
+    """The city's totals of day `on` from `capacity` rows: received and tested that day, the capacity of
+    the labs, and pending = each lab's backlog at the end of its last day up to `on`."""
+    today = [row for row in days if row["day"] == on]
+    backlog: dict[int, int] = {}
+    for row in days:  # in (lab, day) order: the last one up to `on` wins
+        if row["day"] <= on:
+            backlog[row["lab_id"]] = row["pending"]
+    return {"day": on, "received": sum(r["received"] for r in today), "tested": sum(r["tested"] for r in today),
+            "capacity": labs_capacity(days), "pending": sum(backlog.values())}
+
+
+def labs_capacity(days: list[dict]) -> int:
+    """The labs' daily capacity, summed once per lab."""
+    return sum({row["lab_id"]: row["capacity"] for row in days}.values())
+
+
+def open_pools(pools: list[dict]) -> int:
+    """Positive pools whose people are not all re-sampled yet."""
+    return sum(1 for pool in pools if not pool["all_resampled"])
+
+
 def turnaround(session: Session, round_id: int | None = None) -> dict:
     """Histogram of sampled → result hours and the share within each round's target (by its priority)."""
     hours = TubeResult.turnaround_minutes / 60.0

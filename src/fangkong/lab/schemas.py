@@ -116,7 +116,17 @@ class PositivePool(BaseModel):
     minutes_to_all_resampled: int | None
 
 
+class DayTotals(BaseModel):
+    day: date
+    received: int
+    tested: int
+    capacity: int
+    pending: int
+    pools_open: int
+
+
 class CapacityOut(BaseModel):
     days: list[CapacityDay]
     turnaround: Turnaround
     positive_pools: list[PositivePool]
+    on_day: DayTotals

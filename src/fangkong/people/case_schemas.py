@@ -27,12 +27,14 @@ Day = Annotated[date, AfterValidator(_day_in_range)]  # a date a person or a pla
 Moment = Annotated[datetime, AfterValidator(_moment_in_range)]
 
 
+CaseSource = Literal["lab", "clinic", "screening", "managed", "other"]  # case_models.CASE_SOURCES
+
 class CaseIn(BaseModel):
     """A resident (resident_id; the home unit defaults to theirs) or a non-resident with a document and a unit."""
 
     reported_on: Day
     kind: Literal["confirmed", "asymptomatic"] = "confirmed"
-    source: Literal["lab", "clinic", "screening", "managed", "other"] = "lab"
+    source: CaseSource = "lab"
     resident_id: RowId | None = None
     name: str | None = Field(None, min_length=1, max_length=50)
     document_kind: Literal["passport", "other"] | None = None

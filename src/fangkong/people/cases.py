@@ -163,10 +163,12 @@ def get_case(session: Session, case_id: int, *, scope: Jurisdiction) -> Case:
 
 def list_cases(
     session: Session, *, scope: Jurisdiction, reported_from: date | None = None, reported_to: date | None = None,
-    page: int = 1, per_page: int = 50,
+    source: str | None = None, page: int = 1, per_page: int = 50,
 ) -> tuple[list[dict], int]:
     request = PageRequest(page=page, per_page=per_page)
     conditions = [within(scope)]
+    if source:
+        conditions.append(Case.source == source)
     if reported_from:
         conditions.append(Case.reported_on >= reported_from)
     if reported_to:

@@ -11,7 +11,7 @@ from fangkong.core.deps import get_session
 from fangkong.core.pagination import PageNumber, PageSize
 from fangkong.core.permissions import RESIDENTS_READ, Actor, require
 from fangkong.people import cases
-from fangkong.people.case_schemas import CaseOut, CasePage, Day
+from fangkong.people.case_schemas import CaseOut, CasePage, CaseSource, Day
 
 router = APIRouter(tags=["people"])
 
@@ -20,6 +20,7 @@ router = APIRouter(tags=["people"])
 def list_cases(
     reported_from: Day | None = None,
     reported_to: Day | None = None,
+    source: CaseSource | None = None,
     page: PageNumber = 1,
     per_page: PageSize = 50,
     actor: Actor = Depends(require(RESIDENTS_READ)),
@@ -27,7 +28,7 @@ def list_cases(
 ):
     """Cases whose home lies in your jurisdiction, documents masked."""
     items, total = cases.list_cases(session, scope=actor.jurisdiction, reported_from=reported_from,
-                                    reported_to=reported_to, page=page, per_page=per_page)
+                                    reported_to=reported_to, source=source, page=page, per_page=per_page)
     return CasePage(items=items, total=total, page=page, per_page=per_page)
 
 

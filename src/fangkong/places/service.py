@@ -9,9 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.errors import NotFound
-from fangkong.core.jurisdiction import Jurisdiction
+from fangkong.core.jurisdiction import CITY_CODE, Jurisdiction
 from fangkong.core.pagination import PageRequest, fetch_page
 from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit, Venue
+
+CITY_NAME = "大同市"  # the demo city (places/data/datong.toml)
 
 
 @dataclass(frozen=True)
@@ -124,3 +126,12 @@ def locate_unit(session: Session, unit_id: int) -> UnitLocation:
     if row is None:
         raise NotFound("unit", details={"unit_id": unit_id})
     return UnitLocation(*row)
+
+
+def area_name(session: Session, code: str) -> str:
+    """The name of the city, a district, a subdistrict or a community by its area code (the code if unknown)."""
+    if code == CITY_CODE:
+        return CITY_NAME
+    model = {6: District, 9: Subdistrict, 12: Community}.get(len(code))
+    name = session.scalar(select(model.name).where(model.code == code)) if model else None
+    return name or code

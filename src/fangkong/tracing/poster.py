@@ -11,28 +11,17 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
-from pathlib import Path
 
 import segno
 
-from fangkong.core.errors import DomainError
+from fangkong.core import fonts
 
-# (file, index in the collection): Noto Sans CJK SC first, the serif face as a fallback
-CJK_FONTS = (
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
-)
 A4_MM = (210.0, 297.0)
 QR_MM = 130.0
 
 
-@lru_cache(maxsize=1)
 def cjk_font() -> tuple[str, int]:
-    for path, index in CJK_FONTS:
-        if Path(path).is_file():
-            return path, index
-    raise DomainError("poster_font_missing", "no CJK font on this server (apt-get install fonts-noto-cjk)",
-                      status=503, details={"looked_for": [path for path, _ in CJK_FONTS]})
+    return fonts.cjk_font("poster_font_missing")
 
 
 @lru_cache(maxsize=256)  # a poster costs ~1 s of font parsing and subsetting; venues are printed again and again

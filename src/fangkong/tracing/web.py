@@ -17,13 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock, i18n
+from fangkong.core.dates import parse_day
 from fangkong.core.db import RowId
 from fangkong.core.deps import get_session
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.permissions import (
-    PLACES_READ, SHELL, TRACING_ALERTS, TRACING_CHAINS, TRACING_INVESTIGATE, TRACING_SCAN, Actor, require,
+    PLACES_READ, RESIDENTS_READ, SHELL, TRACING_ALERTS, TRACING_CHAINS, TRACING_INVESTIGATE, TRACING_SCAN, Actor, require,
 )
 from fangkong.people import cases
+from fangkong.people.case_models import CASE_SOURCES
 from fangkong.places.models import Venue
 from fangkong.tracing import chains, checks, flows, poster, scans, service
 from fangkong.tracing.views import candidate_views
@@ -54,10 +56,16 @@ def chains_page(request: Request, actor: Actor = Depends(require(TRACING_CHAINS)
 
 
 @router.get("/tracing/cases")
-def cases_page(request: Request, page: int = Query(1, ge=1), actor: Actor = Depends(require(TRACING_INVESTIGATE)),
+def cases_page(request: Request, page: int = Query(1, ge=1), reported_from: str = "", reported_to: str = "",
+               source: str = "", actor: Actor = Depends(require(RESIDENTS_READ)),
                session: Session = Depends(get_session)) -> Response:
-    rows, total = cases.list_cases(session, scope=actor.jurisdiction, page=page, per_page=50)
-    return render(request, "tracing/cases.html", {"cases": rows, "total": total}, user=actor.user, active="tracing")
+    """The cases of your jurisdiction (the dashboard's case figures link here with their filters)."""
+    filters = {"reported_from": parse_day(reported_from, "reported_from"),
+               "reported_to": parse_day(reported_to, "reported_to"),
+               "source": source if source in CASE_SOURCES else None}
+    rows, total = cases.list_cases(session, scope=actor.jurisdiction, page=page, per_page=50, **filters)
+    context = {"cases": rows, "total": total, "filters": filters, "may_investigate": actor.may(TRACING_INVESTIGATE)}
+    return render(request, "tracing/cases.html", context, user=actor.user, active="tracing")
 
 
 def _case_page(request, session, actor, case_id: int, *, message=None, error=None, status=200) -> Response:

@@ -14,7 +14,7 @@ from fangkong.core.auth import Principal, resolve_principal, session_token
 from fangkong.core.csrf import require_csrf
 from fangkong.core.deps import get_session
 from fangkong.core.errors import NotFound
-from fangkong.core.permissions import SHELL, Actor, public, require
+from fangkong.core.permissions import SHELL, Actor, landing_page, public, require
 from fangkong.core.models import User
 from fangkong.core.sessions import clear_session_cookie, revoke_token, set_session_cookie, start_session
 from fangkong.core.throttle import LoginOutcome, attempt_login
@@ -62,7 +62,10 @@ async def login(
         context = {"next": safe_next(next), "username": username, "failed": True, "locked": outcome.locked,
                    "lock_minutes": settings.login_lock_minutes}
         return render(request, "login.html", context, status=429 if outcome.locked else 401)
-    return await run_in_threadpool(_start_session, request, session, outcome.user, safe_next(next))
+    target = safe_next(next)
+    if target == "/":
+        target = landing_page(outcome.user.role)
+    return await run_in_threadpool(_start_session, request, session, outcome.user, target)
 
 
 def _start_session(request: Request, session: Session, user: User, target: str) -> Response:

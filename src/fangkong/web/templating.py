@@ -14,7 +14,7 @@ from starlette.templating import Jinja2Templates
 from fangkong import __version__
 from fangkong.core import csrf, i18n
 from fangkong.core.permissions import (
-    AUDIT_READ, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, role_allows,
+    AUDIT_READ, DASHBOARD_VIEW, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, role_allows,
 )
 from fangkong.core.sessions import SESSION_COOKIE
 
@@ -44,7 +44,7 @@ MODULES: tuple[Module, ...] = (
     Module("enterprises", "/enterprises"),
     Module("hotline", "/hotline", built=True, action=HOTLINE_READ),
     Module("inspection", "/inspection", built=True, action=INSPECTION_READ),
-    Module("dashboard", "/dashboard"),
+    Module("dashboard", "/dashboard", built=True, action=DASHBOARD_VIEW),
     Module("audit", "/audit", built=True, action=AUDIT_READ),
 )
 PLACEHOLDER_MODULES = tuple(m for m in MODULES if not m.built)

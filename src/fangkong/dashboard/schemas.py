@@ -1,0 +1,34 @@
+"""Response models of the dashboard API."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class FigureOut(BaseModel):
+    key: str
+    value: int
+    href: str = Field(description="the page listing exactly these rows")
+    api: str = Field(description="a GET API answer holding the same count")
+    pick: str = Field(description="where the count is in that answer: a dotted path, a list counts its items; "
+                                  "empty: the answer itself is the list")
+
+
+class SectionOut(BaseModel):
+    key: str
+    figures: list[FigureOut]
+    rates: dict[str, float | None]
+    trends: dict[str, list[int]]
+
+
+class DashboardOut(BaseModel):
+    on: date
+    days: list[date]
+    jurisdiction: str
+    jurisdiction_name: str
+    own_view: bool
+    role: str | None
+    sections: list[SectionOut]
+    milliseconds: int
