@@ -36,8 +36,9 @@ class Database(ScratchDatabase):
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def populate(db: Database, people: int) -> float:
-    """City + `people` under management anchored under ed9; returns the seconds spent on the people."""
+def populate(db: Database, people: int, city: int = CITY) -> float:
+    """City of `city` residents + `people` under management anchored under ed9; returns the seconds spent
+    on the people."""
     from sqlalchemy import func, select
 
     from fangkong.core import clock
@@ -47,12 +48,12 @@ def populate(db: Database, people: int) -> float:
     from fangkong.people.models import Resident
     from fangkong.policy import compute_plan, get_pack
 
-    generate_city(db.engine, population=CITY, seed=SEED, workers=0)
+    generate_city(db.engine, population=city, seed=SEED, workers=0)
     started = time.perf_counter()
     rng = random.Random(f"{SEED}:bench")
     with db.engine.connect() as conn:
         homes = conn.execute(select(Resident.id, Resident.name, Resident.district_id, Resident.community_id)).all()
-        assert conn.execute(select(func.count()).select_from(Resident)).scalar_one() == CITY
+        assert conn.execute(select(func.count()).select_from(Resident)).scalar_one() == city
     ed9 = get_pack("ed9")
     categories = list(BEFORE)
     weights = [w for w, _ in BEFORE.values()]

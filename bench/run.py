@@ -17,7 +17,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing", "tracing_chains",
-             "tracing_api", "lab", "quarantine", "hotline")
+             "tracing_api", "lab", "quarantine", "hotline", "dashboard")
 
 
 def machine() -> dict:
@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import lab
 
             result = lab.run()
+        elif name == "dashboard":
+            from bench import dashboard
+
+            result = dashboard.run()
         elif name == "zones_daily":
             from bench import zones_daily
 

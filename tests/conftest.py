@@ -19,6 +19,7 @@ TEST_ENV = {
     "FANGKONG_CLOCK": "2022-11-13T09:00",
     "FANGKONG_ENV_FILE": "/nonexistent/fangkong.env",
     "FANGKONG_LOGIN_DELAY_STEP_SECONDS": "0",  # no sleeping after wrong passwords in tests
+    "FANGKONG_DASHBOARD_CACHE_SECONDS": "0",  # every dashboard computed afresh (tests/dashboard tests the cache)
 }
 for _name, _value in TEST_ENV.items():
     os.environ[_name] = _value

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     hotline_emergency_remind_minutes: int = 30
     hotline_topics: str = ""  # a TOML file of the topic tree; empty: the built-in hotline/data/topics.toml
     inspection_rectify_days: int = 3  # an inspection item's rectification deadline, days after it was found
+    # a dashboard computed for a (jurisdiction, view, day) is shown again for this long; 0: never kept
+    dashboard_cache_seconds: int = Field(default=60, ge=0, le=3600)
 
     @field_validator("database_url")
     @classmethod

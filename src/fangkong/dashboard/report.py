@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
 from fangkong.dashboard import report_rows
-from fangkong.dashboard.service import dashboard
+from fangkong.dashboard.service import compute
 
 FORMATS = ("xlsx", "pdf")
 ZH = i18n.translator("zh")
@@ -30,7 +30,7 @@ class DailyReport:
 
 
 def build(session: Session, *, on: date, actor) -> DailyReport:
-    board = dashboard(session, actor=actor, on=on, view_all=True)
+    board = compute(session, actor=actor, day=on, view_all=True)  # a report is always computed afresh
     tables = {}
     for section in board["sections"]:
         rows = report_rows.ROWS.get(section["key"])

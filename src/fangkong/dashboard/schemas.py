@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -31,4 +31,6 @@ class DashboardOut(BaseModel):
     own_view: bool
     role: str | None
     sections: list[SectionOut]
-    milliseconds: int
+    computed_at: datetime
+    milliseconds: int = Field(description="how long computing it took")
+    cached: bool = Field(description="kept from an earlier request (see computed_at)")

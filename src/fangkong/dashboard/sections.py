@@ -19,7 +19,8 @@ from fangkong.hotline import figures as hotline_figures
 from fangkong.hotline import queries as hotline_queries
 from fangkong.inspection import service as inspection
 from fangkong.lab import queries as lab_queries
-from fangkong.people import cases, managed_queries, overrides
+from fangkong.people import cases, overrides
+from fangkong.people.managed_counts import managed_counts_once
 from fangkong.quarantine import service as quarantine
 from fangkong.zones import service as zones
 
@@ -47,7 +48,7 @@ def _total(pair) -> int:
     return pair[1]
 
 
-def case_figures(session: Session, actor, on: date) -> list[Figure]:
+def case_figures(session: Session, actor, on: date) -> Part:
     scope, iso = actor.jurisdiction, on.isoformat()
     since = (on - timedelta(days=TREND_DAYS - 1)).isoformat()
     out = [_cases("new_cases", session, scope, iso, iso), _cases("cases_14d", session, scope, since, iso)]
@@ -65,7 +66,7 @@ def _cases(key, session, scope, start, end, source=None) -> Figure:
     return Figure(key, total, link("/tracing/cases", **params), link("/api/v1/cases", **params))
 
 
-def zone_figures(session: Session, actor, on: date) -> list[Figure]:
+def zone_figures(session: Session, actor, on: date) -> Part:
     scope = actor.jurisdiction
     out = []
     for key, state, tier in (("high_in_force", "in_force", "high"), ("low_in_force", "in_force", "low"),
@@ -81,24 +82,25 @@ def zone_figures(session: Session, actor, on: date) -> list[Figure]:
                       for tier in ("high", "low")})
 
 
-def managed_figures(session: Session, actor, on: date) -> list[Figure]:
-    scope = actor.jurisdiction
+def managed_figures(session: Session, actor, on: date) -> Part:
+    counts = managed_counts_once(session, scope=actor.jurisdiction, day=on)
 
-    def count(key, **filters) -> Figure:
-        total = _total(managed_queries.list_managed(session, scope=scope, on=on, per_page=1, **filters))
+    def figure(key: str, value: int, **filters) -> Figure:
         params = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in filters.items()}
-        return Figure(key, total, link("/people/managed", **params), link("/api/v1/managed", **params))
+        return Figure(key, value, link("/people/managed", **params), link("/api/v1/managed", **params))
 
-    out = [count("in_phase", status="in_phase"), count("pending", status="pending")]
-    out += [count(f"phase_{kind}", status="in_phase", phase_kind=kind) for kind in PHASE_KINDS]
-    by_category = [count(f"category_{c}", status="in_phase", category=c) for c in MANAGED_CATEGORIES]
-    out += [f for f in by_category if f.value]
-    out.append(count("releasing_today", release_from=on, release_to=on))
-    return Part(out, {"identified": trends.managed_identified_per_day(session, scope,
-                                                                      trends.window(on, TREND_DAYS))})
+    out = [figure("in_phase", counts.by_status["in_phase"], status="in_phase"),
+           figure("pending", counts.by_status["pending"], status="pending")]
+    out += [figure(f"phase_{kind}", counts.in_phase_by_kind[kind], status="in_phase", phase_kind=kind)
+            for kind in PHASE_KINDS]
+    out += [figure(f"category_{c}", counts.in_phase_by_category[c], status="in_phase", category=c)
+            for c in MANAGED_CATEGORIES if counts.in_phase_by_category[c]]
+    out.append(figure("releasing_today", counts.releasing, release_from=on, release_to=on))
+    return Part(out, {"released": trends.managed_released_per_day(session, actor.jurisdiction,
+                                                                  trends.window(on, TREND_DAYS))})
 
 
-def quarantine_figures(session: Session, actor, on: date) -> list[Figure]:
+def quarantine_figures(session: Session, actor, on: date) -> Part:
     answer = quarantine.occupancy(session, scope=quarantine.scope_of(session, actor), start=on)
     api = link("/api/v1/quarantine/occupancy", start=on.isoformat())
     href = link("/quarantine/occupancy", start=on.isoformat())
@@ -111,28 +113,26 @@ def quarantine_figures(session: Session, actor, on: date) -> list[Figure]:
     return Part(figures, {"places_needed": list(answer["city"]["current"])})
 
 
-def lab_figures(session: Session, actor, on: date) -> list[Figure]:
+def lab_figures(session: Session, actor, on: date) -> Part:
     day = lab_queries.day_totals(lab_queries.capacity(session), on)
+    results = lab_queries.results_on(session, on)
     pools = lab_queries.positive_pools(session, actor.jurisdiction)
-    times = lab_queries.turnaround(session)
     api = link("/api/v1/lab/capacity", on=on.isoformat())
     figures = [Figure("received", day["received"], "/lab", api, pick="on_day.received"),
-            Figure("tested", day["tested"], "/lab", api, pick="on_day.tested"),
-            Figure("pending", day["pending"], "/lab", api, pick="on_day.pending"),
-            Figure("capacity", day["capacity"], "/lab", api, pick="on_day.capacity"),
-            Figure("positive_pools", len(pools), "/lab#pools", api, pick="positive_pools"),
-            Figure("pools_open", lab_queries.open_pools(pools), "/lab#pools", api,
-                   pick="on_day.pools_open"),
-            Figure("turnaround_total", times["total"], "/lab#turnaround", api, pick="turnaround.total"),
-            Figure("turnaround_within", times["within_target"], "/lab#turnaround", api,
-                   pick="turnaround.within_target")]
+               Figure("tested", day["tested"], "/lab", api, pick="on_day.tested"),
+               Figure("pending", day["pending"], "/lab", api, pick="on_day.pending"),
+               Figure("capacity", day["capacity"], "/lab", api, pick="on_day.capacity"),
+               Figure("positive_pools", len(pools), "/lab#pools", api, pick="positive_pools"),
+               Figure("pools_open", lab_queries.open_pools(pools), "/lab#pools", api, pick="on_day.pools_open"),
+               Figure("results_today", results["results"], "/lab#turnaround", api, pick="on_day.results"),
+               Figure("within_target_today", results["within_target"], "/lab#turnaround", api,
+                      pick="on_day.within_target")]
     return Part(figures, {"tested": trends.lab_tested_per_day(session, trends.window(on, TREND_DAYS))})
 
 
-def hotline_figures_of(session: Session, actor, on: date) -> list[Figure]:
+def hotline_figures_of(session: Session, actor, on: date) -> Part:
     start = on - timedelta(days=TREND_DAYS - 1)
-    answer = hotline_figures.figures(session, actor=actor, start=start, end=on)
-    totals = answer["total"]
+    totals, by_day = hotline_figures.totals_by_day(session, actor=actor, start=start, end=on)
     api = link("/api/v1/hotline/figures", start=start.isoformat(), end=on.isoformat())
     href = link("/hotline", start=start.isoformat(), end=on.isoformat())
     out = [Figure(key, totals[key], href, api, pick=f"total.{key}")
@@ -142,12 +142,10 @@ def hotline_figures_of(session: Session, actor, on: date) -> list[Figure]:
             k: (v == "true" if k == "over_enforcement" else v) for k, v in filters.items()}))
         out.append(Figure(key, total, link("/hotline", **filters), link("/api/v1/hotline/tickets", **filters)))
     days = trends.window(on, TREND_DAYS)
-    by_day = {row["key"]: row for row in answer["by_day"]}
-    return Part(out, {key: [by_day.get(day.isoformat(), {}).get(key, 0) for day in days]
-                      for key in ("received", "replied")})
+    return Part(out, {key: [by_day.get(day, {}).get(key, 0) for day in days] for key in ("received", "replied")})
 
 
-def inspection_figures(session: Session, actor, on: date) -> list[Figure]:
+def inspection_figures(session: Session, actor, on: date) -> Part:
     items, total, by_source = inspection.list_items(session, scope=actor.jurisdiction, state="open", per_page=1)
     out = [Figure("open_items", total, "/inspection", link("/api/v1/inspection/items", state="open"))]
     for source, count in sorted(by_source.items()):
@@ -157,15 +155,17 @@ def inspection_figures(session: Session, actor, on: date) -> list[Figure]:
     return Part(out, {"found": found})
 
 
-def over_enforcement_figures(session: Session, actor, on: date) -> list[Figure]:
+def over_enforcement_figures(session: Session, actor, on: date) -> Part:
     iso = on.isoformat()
-    people = overrides.over_enforcement_report(session, scope=actor.jurisdiction, on=on)
+    local_overrides = overrides.list_overrides(session, scope=actor.jurisdiction)
+    live = managed_counts_once(session, scope=actor.jurisdiction, day=on).live_by_plan
+    stricter = overrides.stricter_plan_people(session, live, on=on)
     zone_items = zones.over_enforcement_items(session, scope=actor.jurisdiction, on=on)
     people_api = link("/api/v1/reports/over-enforcement", on=iso)
     zones_api = link("/api/v1/reports/over-enforcement/zones", on=iso)
-    return Part([Figure("overrides", len(people["overrides"]), "/zones/over-enforcement", people_api,
+    return Part([Figure("overrides", len(local_overrides), "/zones/over-enforcement", people_api,
                    pick="overrides"),
-            Figure("stricter_plans", len(people["plans"]), "/zones/over-enforcement", people_api,
+            Figure("stricter_plans", stricter, "/zones/over-enforcement", people_api,
                    pick="plans"),
             Figure("zone_overrides", len(zone_items["overrides"]), "/zones/over-enforcement", zones_api,
                    pick="overrides"),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.jurisdiction import CITY, Jurisdiction
-from fangkong.dashboard import trends
+from fangkong.dashboard import cache, trends
 from fangkong.dashboard.figures import rate
 from fangkong.dashboard.sections import SECTIONS, TREND_DAYS, Section
 from fangkong.places import service as places_service
@@ -33,8 +33,8 @@ ROLE_VIEWS: dict[str, tuple[str, ...] | None] = {
 # rate key: (numerator figure, denominator figures summed)
 RATES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "quarantine": (("occupancy_rate", "occupied", ("beds",)),),
-    "lab": (("load", "tested", ("capacity",)), ("within_target_share", "turnaround_within", ("turnaround_total",))),
-    "hotline": (("reply_rate", "replied", ("received",)), ("on_time_rate", "on_time", ("on_time", "late"))),
+    "lab": (("load", "tested", ("capacity",)), ("within_target_share", "within_target_today", ("results_today",))),
+    "hotline": (("reply_rate", "replied", ("received",)), ("on_time_rate", "on_time", ("replied", "late"))),
 }
 
 
@@ -64,7 +64,14 @@ def all_sections() -> tuple[Section, ...]:
 
 
 def dashboard(session: Session, *, actor, on: date | None = None, view_all: bool = False) -> dict:
+    """The dashboard as computed at most `dashboard_cache_seconds` ago (`cached` says which)."""
     day = on or clock.today()
+    key = (str(session.get_bind().url), actor.jurisdiction.code, getattr(actor.user, "role", None), view_all, day)
+    return cache.cached(key, lambda: compute(session, actor=actor, day=day, view_all=view_all))
+
+
+def compute(session: Session, *, actor, day: date, view_all: bool = False) -> dict:
+    """Every section of the actor's view, computed now."""
     started = time.perf_counter()
     chosen, narrowed = sections_for(actor, view_all=view_all)
     out = []
@@ -78,4 +85,4 @@ def dashboard(session: Session, *, actor, on: date | None = None, view_all: bool
     return {"on": day, "days": trends.window(day, TREND_DAYS), "jurisdiction": actor.jurisdiction.code,
             "jurisdiction_name": places_service.area_name(session, actor.jurisdiction.code),
             "own_view": narrowed, "role": getattr(actor.user, "role", None), "sections": out,
-            "milliseconds": round((time.perf_counter() - started) * 1000)}
+            "computed_at": clock.now(), "milliseconds": round((time.perf_counter() - started) * 1000)}

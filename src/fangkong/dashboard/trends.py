@@ -33,12 +33,13 @@ def cases_per_day(session: Session, scope: Jurisdiction, days: list[date]) -> li
         .group_by(Case.reported_on)))
 
 
-def managed_identified_per_day(session: Session, scope: Jurisdiction, days: list[date]) -> list[int]:
+def managed_released_per_day(session: Session, scope: Jurisdiction, days: list[date]) -> list[int]:
+    """People whose plan ended (release_on) on each day: through the index on release_on."""
     MP = ManagedPerson
     return _series(days, session.execute(
-        select(MP.identified_on, func.count())
-        .where(managed_queries.within(scope), MP.identified_on.between(days[0], days[-1]))
-        .group_by(MP.identified_on)))
+        select(MP.release_on, func.count())
+        .where(managed_queries.within(scope), MP.release_on.between(days[0], days[-1]))
+        .group_by(MP.release_on)))
 
 
 def zones_in_force_per_day(session: Session, scope: Jurisdiction, days: list[date], tier: str) -> list[int]:

@@ -87,3 +87,20 @@ def figures(session: Session, *, actor, start: date | None = None, end: date | N
         "total": _rates({n: total[n] for n in COUNTS}),
         "by_department": fold("department"), "by_topic": fold("topic"), "by_day": fold("day"),
     }
+
+
+def totals_by_day(session: Session, *, actor, start: date, end: date) -> tuple[dict, dict[date, dict]]:
+    """The same counts as `figures`' total and by_day, from one scan grouped by day only (the dashboard)."""
+    now = clock.now()
+    rows = session.execute(
+        select(Ticket.received_on, *_columns(now))
+        .where(visible(session, actor), Ticket.state != "refused", Ticket.received_on.between(start, end))
+        .group_by(Ticket.received_on)
+    ).all()
+    total: dict = dict.fromkeys(COUNTS, 0)
+    by_day: dict[date, dict] = {}
+    for day, *counts in rows:
+        by_day[day] = {name: int(value or 0) for name, value in zip(COUNTS, counts, strict=True)}
+        for name in COUNTS:
+            total[name] += by_day[day][name]
+    return _rates(total), by_day

@@ -67,6 +67,7 @@ class Ticket(Base):
         Index("ix_hotline_ticket_department_state", "department_id", "state"),
         Index("ix_hotline_ticket_district_state", "district_id", "state"),
         Index("ix_hotline_ticket_state_visit_due", "state", "visit_due_at"),
+        Index("ix_hotline_ticket_over_enforcement", "over_enforcement"),  # the dashboard's count of them
         # covers the figures' grouped scan of a period (no table reads): hotline.figures
         Index("ix_hotline_ticket_figures", "received_on", "owner_department_id", "topic", "state", "satisfaction",
               "replied_at", "reply_due_at", "district_id"),

@@ -49,5 +49,6 @@ def capacity(on: Day | None = Query(None, description="the day of `on_day` (defa
     """Tubes received, tested and pending per lab and day against capacity; turnaround; positive pools;
     `on_day`: the city's totals of one day (pending = what the labs still hold at its end)."""
     days, pools = queries.capacity(session), queries.positive_pools(session, actor.jurisdiction)
-    on_day = {**queries.day_totals(days, on or clock.today()), "pools_open": queries.open_pools(pools)}
+    day = on or clock.today()
+    on_day = {**queries.day_totals(days, day), **queries.results_on(session, day), "pools_open": queries.open_pools(pools)}
     return {"days": days, "turnaround": queries.turnaround(session), "positive_pools": pools, "on_day": on_day}

@@ -3,7 +3,7 @@ being resolved, and one person's test history."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock
@@ -49,6 +49,20 @@ def day_totals(days: list[dict], on) -> dict:
 def labs_capacity(days: list[dict]) -> int:
     """The labs' daily capacity, summed once per lab."""
     return sum({row["lab_id"]: row["capacity"] for row in days}.values())
+
+
+def results_on(session: Session, day) -> dict:
+    """Tube results tested on `day`, and how many came within their round's target (by its priority);
+    read through the (lab, tested_on) index."""
+    targets = {r.id: 60 * getattr(pack_of(r).testing.turnaround_hours, r.priority)
+               for r in session.scalars(select(SamplingRound))}
+    if not targets:
+        return {"results": 0, "within_target": 0}
+    within = case(*((and_(TubeResult.round_id == rid, TubeResult.turnaround_minutes <= minutes), 1)
+                    for rid, minutes in targets.items()), else_=0)
+    total, ok = session.execute(select(func.count(), func.sum(within)).where(
+        TubeResult.lab_id.in_(select(Lab.id)), TubeResult.tested_on == day)).one()
+    return {"results": total or 0, "within_target": int(ok or 0)}
 
 
 def open_pools(pools: list[dict]) -> int:

@@ -123,6 +123,8 @@ class DayTotals(BaseModel):
     capacity: int
     pending: int
     pools_open: int
+    results: int = Field(description="tube results tested that day")
+    within_target: int = Field(description="of them, within their round's turnaround target")
 
 
 class CapacityOut(BaseModel):

@@ -10,6 +10,7 @@ applied; the report lists every override and every stored plan stricter than the
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from pydantic import ValidationError
@@ -196,22 +197,40 @@ def overrides_for_plan(session: Session, plan: Plan, *, district_id: int | None,
     return apply_overrides(plan, overrides_in_force(session, on).get((district_id, plan.category), []))
 
 
-def over_enforcement_report(session: Session, *, scope: Jurisdiction, on: date | None = None) -> dict:
-    """Every override in the scope, and every live stored plan stricter than the pack in force on `on`."""
-    day = on or clock.today()
+def stricter_groups(session: Session, *, scope: Jurisdiction, day: date):
+    """The pack in force on `day`, the conditions on live people in `scope`, and their (plan, district)
+    groups whose stored plan is stricter than that pack, each with its reasons."""
     pack = pack_in_force(day)
     conditions = [people_within(scope), ManagedPerson.status != "case", ManagedPerson.release_on > day]
-    plans = []
     reasons_by_plan: dict[int, list[str]] = {}
+    stricter = []
     for group in stored.plan_groups(session, conditions):
         reasons = reasons_by_plan.get(group.plan_id)
         if reasons is None:
             reasons = reasons_by_plan[group.plan_id] = stricter_than(group.plan, pack)
         if reasons:
-            people = session.execute(
-                group.members(*conditions).with_only_columns(ManagedPerson.id, ManagedPerson.name)
-            ).all()
-            plans.extend((person_id, name, group.plan, reasons) for person_id, name in people)
+            stricter.append((group, reasons))
+    return pack, conditions, stricter
+
+
+def stricter_plan_people(session: Session, live_by_plan: Mapping[int, int], *, on: date) -> int:
+    """How many people `over_enforcement_report` lists under "plans", from the live people per plan
+    (people.managed_counts): the plans stricter than the pack in force on `on`, counted, not listed."""
+    pack = pack_in_force(on)
+    plans = stored.load_plans(session, live_by_plan)
+    return sum(count for plan_id, count in live_by_plan.items() if stricter_than(plans[plan_id], pack))
+
+
+def over_enforcement_report(session: Session, *, scope: Jurisdiction, on: date | None = None) -> dict:
+    """Every override in the scope, and every live stored plan stricter than the pack in force on `on`."""
+    day = on or clock.today()
+    pack, conditions, stricter = stricter_groups(session, scope=scope, day=day)
+    plans = []
+    for group, reasons in stricter:
+        people = session.execute(
+            group.members(*conditions).with_only_columns(ManagedPerson.id, ManagedPerson.name)
+        ).all()
+        plans.extend((person_id, name, group.plan, reasons) for person_id, name in people)
     plans.sort(key=lambda row: row[0])
     return {
         "on": day,

@@ -1,0 +1,34 @@
+"""A dashboard is kept `dashboard_cache_seconds` for the same jurisdiction, view and day, never across them."""
+
+from __future__ import annotations
+
+import factories
+from fangkong.config import reset_settings
+from fangkong.core.db import unit_of_work
+from fangkong.dashboard import cache, service
+
+
+def test_a_dashboard_is_reused_only_for_the_same_jurisdiction_and_view(demo_city, monkeypatch):
+    monkeypatch.setenv("FANGKONG_DASHBOARD_CACHE_SECONDS", "60")
+    reset_settings()
+    cache.clear()
+    try:
+        with unit_of_work(demo_city.engine) as session:
+            city = factories.actor(session, role="commander")
+            district = factories.actor(session, role="commander", jurisdiction="140213")
+            first = service.dashboard(session, actor=city, view_all=True)
+            again = service.dashboard(session, actor=city, view_all=True)
+            narrow = service.dashboard(session, actor=district, view_all=True)
+            own_view = service.dashboard(session, actor=city)
+        assert (first["cached"], again["cached"], narrow["cached"]) == (False, True, False)
+        assert again["sections"] == first["sections"] and again["computed_at"] == first["computed_at"]
+        assert narrow["jurisdiction"] == "140213" and first["jurisdiction"] == "140200"
+        assert own_view["cached"] is False  # another view of the same user is its own entry
+        monkeypatch.setenv("FANGKONG_DASHBOARD_CACHE_SECONDS", "0")
+        reset_settings()
+        with unit_of_work(demo_city.engine) as session:
+            assert service.dashboard(session, actor=city, view_all=True)["cached"] is False
+    finally:
+        cache.clear()
+        monkeypatch.delenv("FANGKONG_DASHBOARD_CACHE_SECONDS")
+        reset_settings()
