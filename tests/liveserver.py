@@ -10,6 +10,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -48,3 +50,36 @@ def serve(app) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@dataclass
+class Visit:
+    """A Chromium page that records every URL it requested and every script error it raised."""
+
+    browser: object
+    page: object
+    requested: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def hosts(self) -> set[str]:
+        return {urlsplit(url).hostname for url in self.requested}
+
+
+def chromium_page(playwright) -> Visit:
+    """Debian's Chromium, a 1280×900 zh-CN page with a 15 s default timeout, watched (see Visit)."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
+    page.set_default_timeout(15_000)
+    visit = Visit(browser, page)
+    page.on("request", lambda request: visit.requested.append(request.url))
+    page.on("pageerror", lambda error: visit.problems.append(str(error)))
+    return visit
+
+
+def log_in(page, base: str, username: str, password: str, *, lands_on: str, next: str | None = None) -> None:
+    """The login form, filled and sent; waits until the browser is on `lands_on` (a path)."""
+    page.goto(base + "/login" + (f"?next={next}" if next else ""))
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + lands_on, timeout=45_000)

@@ -3,12 +3,10 @@ section's charts draw from local assets, figures link to their lists, and no req
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 import factories
-from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from liveserver import chromium_page, log_in, require_chromium, serve
 from fangkong.app import create_app
 from fangkong.core.db import unit_of_work
 
@@ -21,18 +19,10 @@ def test_the_commander_dashboard_renders_in_chromium_with_nothing_off_the_machin
 
     with unit_of_work(demo_city.engine) as session:
         username = factories.user(session, role="commander").username
-    requested, problems = [], []
     with serve(create_app(engine=demo_city.engine)) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-        page.set_default_timeout(15_000)
-        page.on("request", lambda request: requested.append(request.url))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(base + "/login")
-        page.fill("#username", username)
-        page.fill("#password", factories.ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(base + "/dashboard", timeout=45_000)
+        visit = chromium_page(playwright)
+        page = visit.page
+        log_in(page, base, username, factories.ADMIN_PASSWORD, lands_on="/dashboard")
         charts = page.locator(".dashboard-chart")
         assert charts.count() >= 8
         page.wait_for_selector('.dashboard-chart[data-drawn="14"]')
@@ -45,6 +35,6 @@ def test_the_commander_dashboard_renders_in_chromium_with_nothing_off_the_machin
         high.click()
         page.wait_for_url("**/zones?state=in_force&tier=high")
         assert page.get_by_test_id("zones").locator("tbody tr").count() == value
-        browser.close()
-    assert {urlsplit(url).hostname for url in requested} == {"127.0.0.1"}
-    assert problems == []
+        visit.browser.close()
+    assert visit.hosts() == {"127.0.0.1"}
+    assert visit.problems == []

@@ -99,3 +99,31 @@ def test_the_cli_writes_both_formats_and_refuses_a_bad_one(demo_city, monkeypatc
         assert "--date" in one_line_error(day)
     finally:
         restore(monkeypatch)
+
+
+def test_the_dashboard_button_downloads_the_report_and_audits_it(demo_city):
+    from fastapi.testclient import TestClient
+    from sqlalchemy import func, select
+
+    import factories
+    import weblogin
+    from fangkong.app import create_app
+    from fangkong.core.audit import AuditEvent
+
+    with unit_of_work(demo_city.engine) as session:
+        username = factories.user(session, role="commander").username
+        before = session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "report.daily"))
+    with TestClient(create_app(engine=demo_city.engine), raise_server_exceptions=False) as client:
+        weblogin.log_in(client, username, factories.ADMIN_PASSWORD)
+        page = client.get("/dashboard").text
+        assert 'href="/dashboard/report.xlsx?date=2022-11-13"' in page
+        answer = client.get("/dashboard/report.xlsx?date=2022-11-13")
+        assert answer.status_code == 200 and answer.headers["content-type"].startswith(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        assert 'filename="daily-report-2022-11-13.xlsx"' in answer.headers["content-disposition"]
+        assert CalamineWorkbook.from_filelike(io.BytesIO(answer.content)).sheet_names[0] == "概览"
+        assert client.get("/dashboard/report.docx").status_code == 404
+        assert client.get("/dashboard/report.xlsx?date=2022-02-30").status_code == 422  # InvalidInput
+    with unit_of_work(demo_city.engine) as session:
+        after = session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "report.daily"))
+    assert after == before + 1

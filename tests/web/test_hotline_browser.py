@@ -3,13 +3,11 @@ closing a ticket without a reply is refused on the page."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 import factories
 import hotline_factories as hf
-from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from liveserver import chromium_page, log_in, require_chromium, serve
 from fangkong.app import create_app
 from fangkong.core import clock
 from fangkong.core.db import unit_of_work
@@ -42,18 +40,10 @@ def test_board_chart_and_the_close_refusal_in_chromium(fresh_database, set_clock
 
     set_clock("2022-11-14T10:00")
     made = _tickets(fresh_database.engine)
-    requested, problems = [], []
     with serve(create_app(engine=fresh_database.engine)) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-        page.set_default_timeout(15_000)
-        page.on("request", lambda request: requested.append(request.url))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(base + "/login?next=/hotline")
-        page.fill("#username", "agent-li")
-        page.fill("#password", factories.ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(base + "/hotline", timeout=45_000)
+        visit = chromium_page(playwright)
+        page = visit.page
+        log_in(page, base, "agent-li", factories.ADMIN_PASSWORD, lands_on="/hotline", next="/hotline")
         page.wait_for_selector('#hotline-chart[data-drawn="1"]')
         assert page.locator("#hotline-chart canvas").count() >= 1
         assert page.get_by_test_id("kpi-reply_rate").inner_text().endswith("33.3 %")  # 1 of 3 replied
@@ -62,6 +52,6 @@ def test_board_chart_and_the_close_refusal_in_chromium(fresh_database, set_clock
         page.get_by_test_id("close").click()
         assert page.get_by_test_id("problem").inner_text() == ZH["errors.code.reply_required"]
         assert page.get_by_test_id("state").inner_text().startswith(ZH["hotline.states.dispatched"])
-        browser.close()
-    assert {urlsplit(url).hostname for url in requested} == {"127.0.0.1"}
-    assert problems == []
+        visit.browser.close()
+    assert visit.hosts() == {"127.0.0.1"}
+    assert visit.problems == []

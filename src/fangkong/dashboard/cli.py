@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import typer
@@ -12,7 +11,7 @@ from fangkong.core.dates import parse_day
 from fangkong.core.db import get_engine, unit_of_work
 from fangkong.core.errors import InvalidInput
 from fangkong.core.jurisdiction import parse_jurisdiction
-from fangkong.dashboard import report, report_pdf
+from fangkong.dashboard import report
 from fangkong.dashboard.service import ReportActor
 
 report_app = typer.Typer(help="Reports: the daily report of the command.", no_args_is_help=True)
@@ -32,12 +31,7 @@ def daily_command(
     actor = ReportActor(jurisdiction=parse_jurisdiction(jurisdiction))
     with unit_of_work(get_engine()) as session:
         built = report.build(session, on=on, actor=actor)
-        if fmt == "pdf":
-            body = report_pdf.write_pdf(built)
-        else:
-            buffer = io.BytesIO()
-            report.write_xlsx(built, buffer)
-            body = buffer.getvalue()
+        body = report.to_bytes(built, fmt)
         audit.record(session, action="report.daily", object_type="daily_report", object_id=f"{on}.{fmt}",
                      actor_name="cli", actor_via="cli", after={"jurisdiction": actor.jurisdiction.code})
     try:

@@ -7,6 +7,7 @@ The Excel has a summary sheet and one sheet per section with the rows behind its
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 from typing import IO
@@ -102,3 +103,14 @@ def _excel(value):
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)
     return value
+
+
+def to_bytes(daily: DailyReport, fmt: str) -> bytes:
+    """The report as a file of `fmt` (xlsx or pdf)."""
+    if fmt == "pdf":
+        from fangkong.dashboard.report_pdf import write_pdf  # it imports this module
+
+        return write_pdf(daily)
+    out = io.BytesIO()
+    write_xlsx(daily, out)
+    return out.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -12,7 +11,7 @@ from fangkong.core import audit, clock
 from fangkong.core.dates import parse_day
 from fangkong.core.deps import get_session
 from fangkong.core.permissions import DASHBOARD_VIEW, REPORTS_DAILY, Actor, require
-from fangkong.dashboard import report, report_pdf, service
+from fangkong.dashboard import report, service
 from fangkong.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,12 +36,7 @@ def daily_report(fmt: str, date: str = "", actor: Actor = Depends(require(REPORT
     built = report.build(session, on=day, actor=actor)
     audit.record(session, actor=actor, action="report.daily", object_type="daily_report",
                  object_id=f"{day.isoformat()}.{fmt}", after={"jurisdiction": actor.jurisdiction.code})
-    if fmt == "pdf":
-        body = report_pdf.write_pdf(built)
-    else:
-        out = io.BytesIO()
-        report.write_xlsx(built, out)
-        body = out.getvalue()
+    body = report.to_bytes(built, fmt)
     name = f"daily-report-{day.isoformat()}.{fmt}"
     return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
