@@ -4,6 +4,7 @@ lands on its own view."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from datetime import date
 
@@ -21,6 +22,7 @@ from fangkong.places.models import District
 from fangkong.zones.models import Zone
 
 PINGCHENG = "140213"
+LIST_TOTAL = re.compile(r'data-testid="list-total" data-total="(\d+)"')
 
 
 @contextmanager
@@ -45,7 +47,7 @@ def figures(board: dict) -> dict[tuple[str, str], dict]:
 
 
 def assert_each_figure_is_its_list(client, board: dict) -> int:
-    checked = 0
+    checked = pages = 0
     for section in board["sections"]:
         for figure in section["figures"]:
             answer = client.get(figure["api"])
@@ -55,7 +57,13 @@ def assert_each_figure_is_its_list(client, board: dict) -> int:
             assert listed == figure["value"], (section["key"], figure)
             page = client.get(figure["href"].split("#")[0])
             assert page.status_code == 200, (figure, page.status_code)
+            # a list page states its count: the same number (a "#section" link points into a page of more)
+            shown = LIST_TOTAL.search(page.text) if "#" not in figure["href"] else None
+            if shown:
+                assert int(shown.group(1)) == figure["value"], (section["key"], figure, "page")
+                pages += 1
             checked += 1
+    assert pages >= 10, "the list pages behind the figures must state their totals"
     return checked
 
 

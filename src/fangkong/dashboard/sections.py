@@ -75,7 +75,7 @@ def zone_figures(session: Session, actor, on: date) -> Part:
         out.append(Figure(key, total, link("/zones", state=state, tier=tier),
                           link("/api/v1/zones", state=state, tier=tier)))
     due = zones.proposals_on(session, on=on, scope=scope)
-    out.append(Figure("lift_due", len(due), link("/zones", on=on.isoformat()),
+    out.append(Figure("lift_due", len(due), "/zones#due",
                       link("/api/v1/zones/proposals", on=on.isoformat()), pick=""))
     days = trends.window(on, TREND_DAYS)
     return Part(out, {f"{tier}_in_force": trends.zones_in_force_per_day(session, scope, days, tier)
@@ -140,7 +140,7 @@ def hotline_figures_of(session: Session, actor, on: date) -> Part:
     for key, filters in (("overdue_open", {"due": "overdue"}), ("over_enforcement", {"over_enforcement": "true"})):
         total = _total(hotline_queries.list_tickets(session, actor=actor, per_page=1, **{
             k: (v == "true" if k == "over_enforcement" else v) for k, v in filters.items()}))
-        out.append(Figure(key, total, link("/hotline", **filters), link("/api/v1/hotline/tickets", **filters)))
+        out.append(Figure(key, total, link("/hotline/tickets", **filters), link("/api/v1/hotline/tickets", **filters)))
     days = trends.window(on, TREND_DAYS)
     return Part(out, {key: [by_day.get(day, {}).get(key, 0) for day in days] for key in ("received", "replied")})
 

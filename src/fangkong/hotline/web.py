@@ -7,7 +7,9 @@ shows there with its status and changes nothing (each runs in a savepoint).
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +18,10 @@ from fangkong.core import i18n
 from fangkong.core.db import RowId
 from fangkong.core.deps import get_session
 from fangkong.core.errors import DomainError
+from fangkong.core.pagination import MAX_PAGE
 from fangkong.core.permissions import HOTLINE_HANDLE, HOTLINE_INTAKE, HOTLINE_READ, Actor, require
 from fangkong.hotline import figures, intake, loop, queries
+from fangkong.hotline.models import STATES
 from fangkong.hotline.topics import topics
 from fangkong.places.models import District
 from fangkong.hotline.export import write_figures_xlsx
@@ -25,6 +29,7 @@ from fangkong.people.export import xlsx_download
 from fangkong.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+PER_PAGE = 50
 
 
 @router.get("/hotline")
@@ -75,6 +80,20 @@ def _ticket_page(request: Request, session: Session, actor: Actor, ticket_id: in
                "may_handle": actor.may(HOTLINE_HANDLE)}
     return render(request, "hotline/ticket.html", context, status=problem.status if problem else 200,
                   user=actor.user, active="hotline")
+
+
+@router.get("/hotline/tickets")
+def tickets_page(request: Request, state: str = "", due: str = "", over_enforcement: str = "",
+                 page: int = Query(1, ge=1, le=MAX_PAGE), actor: Actor = Depends(require(HOTLINE_READ)),
+                 session: Session = Depends(get_session)) -> Response:
+    """Tickets by state, due (soon, overdue) or over-enforcement: the lists behind the dashboard's figures."""
+    filters = {"state": state if state in STATES else None, "due": due if due in ("soon", "overdue") else None,
+               "over_enforcement": True if over_enforcement == "true" else None}
+    items, total = queries.list_tickets(session, actor=actor, page=page, per_page=PER_PAGE,
+                                        lang=i18n.request_language(request), **filters)
+    query = urlencode({k: v for k, v in {"state": state, "due": due, "over_enforcement": over_enforcement}.items() if v})
+    context = {"items": items, "total": total, "page": page, "pages": max(1, -(-total // PER_PAGE)), "query": query}
+    return render(request, "hotline/tickets.html", context, user=actor.user, active="hotline")
 
 
 @router.get("/hotline/tickets/{ticket_id}")
