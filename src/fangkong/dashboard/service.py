@@ -66,7 +66,7 @@ def all_sections() -> tuple[Section, ...]:
 def dashboard(session: Session, *, actor, on: date | None = None, view_all: bool = False) -> dict:
     """The dashboard as computed at most `dashboard_cache_seconds` ago (`cached` says which)."""
     day = on or clock.today()
-    key = (str(session.get_bind().url), actor.jurisdiction.code, getattr(actor.user, "role", None), view_all, day)
+    key = (str(session.get_bind().engine.url), actor.jurisdiction.code, getattr(actor.user, "role", None), view_all, day)
     return cache.cached(key, lambda: compute(session, actor=actor, day=day, view_all=view_all))
 
 
