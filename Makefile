@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 POPULATION ?= 100000
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# the demo lives on the seed page's morning (大同日报, 2022-11-13); `make run DEMO_CLOCK=` runs on the real clock
+DEMO_CLOCK ?= 2022-11-13T09:00
 VENDOR := src/fangkong/web/static/vendor
 
 .PHONY: run test bench assets venv clean
@@ -31,7 +33,7 @@ run: venv assets
 	$(BIN)/fangkong init
 	$(BIN)/fangkong db upgrade
 	$(BIN)/fangkong demo --population $(POPULATION) --if-empty
-	$(BIN)/fangkong serve --host $(HOST) --port $(PORT)
+	FANGKONG_CLOCK=$(DEMO_CLOCK) $(BIN)/fangkong serve --host $(HOST) --port $(PORT)
 
 test: venv assets
 	$(BIN)/python -m pytest
