@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     hotline_emergency_remind_minutes: int = 30
     hotline_topics: str = ""  # a TOML file of the topic tree; empty: the built-in hotline/data/topics.toml
     inspection_rectify_days: int = 3  # an inspection item's rectification deadline, days after it was found
+    # supplies: a pack priced above its reference by more than this share (%) raises a price alert;
+    # orders of special-needs households and medicine deliveries are due this many hours after placing
+    supplies_price_margin_pct: int = 10
+    supplies_priority_hours: int = 12
 
     @field_validator("database_url")
     @classmethod
