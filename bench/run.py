@@ -17,7 +17,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing", "tracing_chains",
-             "tracing_api", "lab", "quarantine", "hotline", "dashboard")
+             "tracing_api", "lab", "quarantine", "hotline", "supplies", "dashboard")
 
 
 def machine() -> dict:
@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import quarantine
 
             result = quarantine.run()
+        elif name == "supplies":
+            from bench import supplies
+
+            result = supplies.run()
         elif name == "hotline":
             from bench import hotline
 

@@ -43,6 +43,8 @@ from fangkong.dashboard import api as dashboard_api
 from fangkong.dashboard import web as dashboard_web
 from fangkong.inspection import api as inspection_api
 from fangkong.inspection import web as inspection_web
+from fangkong.supplies import api as supplies_api
+from fangkong.supplies import web as supplies_web
 from fangkong.tracing import api as tracing_api
 from fangkong.tracing import web as tracing_web
 from fangkong.web import audit as audit_web
@@ -156,13 +158,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (places_api.router, people_api.router, people_managed_api.router, people_cases_api.router,
                    zones_api.router, tracing_api.router, lab_api.router, quarantine_api.router,
-                   hotline_api.router, inspection_api.router, dashboard_api.router):
+                   hotline_api.router, inspection_api.router, supplies_api.router, dashboard_api.router):
         app.include_router(router, prefix=API_PREFIX, responses=api_error_responses())
     for router in (
         shell_routes.router, audit_web.router, places_web.router, people_web.router, people_managed_web.router,
         people_switch_web.router, zones_web_public.router, zones_web.router,  # static /zones/… paths first
         tracing_web.router, lab_web.router, quarantine_web.router, hotline_open311.router, hotline_web.router,
-        inspection_web.router, dashboard_web.router,
+        inspection_web.router, supplies_web.router, dashboard_web.router,
     ):
         app.include_router(router)
     return app

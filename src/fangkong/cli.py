@@ -28,6 +28,7 @@ from fangkong.policy.cli import policy_app
 from fangkong.quarantine.cli import quarantine_app
 from fangkong.hotline.cli import hotline_app
 from fangkong.inspection.cli import inspection_app
+from fangkong.supplies.cli import supplies_app
 from fangkong.tracing.cli import tracing_app
 from fangkong.zones.cli import zones_app
 
@@ -54,6 +55,7 @@ app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(hotline_app, name="hotline")
 app.add_typer(inspection_app, name="inspection")
 app.add_typer(report_app, name="report")
+app.add_typer(supplies_app, name="supplies")
 
 
 @app.command("serve")

@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     inspection_rectify_days: int = 3  # an inspection item's rectification deadline, days after it was found
     # a dashboard computed for a (jurisdiction, view, day) is shown again for this long; 0: never kept
     dashboard_cache_seconds: int = Field(default=60, ge=0, le=3600)
+    # supplies: a pack priced above its reference by more than this share (%) raises a price alert;
+    # orders of special-needs households and medicine deliveries are due this many hours after placing
+    supplies_price_margin_pct: int = 10
+    supplies_priority_hours: int = 12
 
     @field_validator("database_url")
     @classmethod

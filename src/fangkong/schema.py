@@ -11,6 +11,7 @@ from fangkong.people import managed_models as people_managed_models
 from fangkong.people import models as people_models
 from fangkong.places import models as places_models
 from fangkong.quarantine import models as quarantine_models
+from fangkong.supplies import models as supplies_models
 from fangkong.tracing import models as tracing_models
 from fangkong.zones import models as zones_models
 
@@ -18,5 +19,6 @@ metadata = Base.metadata
 # imported for their tables; named here so that linters see them used
 MODEL_MODULES = (
     core_audit, core_models, hotline_models, inspection_models, lab_models, people_case_models,
-    people_managed_models, people_models, places_models, quarantine_models, tracing_models, zones_models,
+    people_managed_models, people_models, places_models, quarantine_models, supplies_models, tracing_models,
+    zones_models,
 )

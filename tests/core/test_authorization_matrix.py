@@ -26,6 +26,7 @@ from starlette.routing import Mount
 
 import factories
 import quarantine_factories
+import supplies_factories
 import hotline_factories
 import lab_factories
 import tracing_factories
@@ -53,6 +54,7 @@ class World:
     quarantine: dict[str, dict] = field(default_factory=dict)  # quarantine_factories.matrix_quarantine of each
     hotline: dict[str, dict] = field(default_factory=dict)  # hotline_factories.matrix_hotline of each district
     lab: dict[str, dict] = field(default_factory=dict)  # lab_factories.matrix_lab of each district
+    supplies: dict[str, dict] = field(default_factory=dict)  # supplies_factories.matrix_supplies of each district
 
 
 @dataclass(frozen=True)
@@ -314,6 +316,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         path=lambda w, _: {"fmt": "json"}, form=lambda w, _: {"service_code": "zones", "address_string": "x"}, ok=403),
 }
 EXAMPLES.update(quarantine_factories.matrix_examples(Example, OWN))
+EXAMPLES.update(supplies_factories.matrix_examples(Example, OWN))
 
 
 def declared_actions(route: APIRoute) -> list:
@@ -375,6 +378,7 @@ def world(session) -> World:
         world.quarantine[code] = quarantine_factories.matrix_quarantine(session, code=code, unit=unit)
         world.hotline[code] = hotline_factories.matrix_hotline(session, code=code, name=name)
         world.lab[code] = lab_factories.matrix_lab(session, unit=unit)
+        world.supplies[code] = supplies_factories.matrix_supplies(session, code=code)
     return world
 
 

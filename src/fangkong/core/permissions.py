@@ -59,6 +59,10 @@ HOTLINE_HANDLE = "hotline.handle"  # a department's handler: accept or send back
 HOTLINE_READ = "hotline.read"  # tickets, the hotline board and figures (handlers: their department's only)
 INSPECTION_READ = "inspection.read"  # supervision items: over-enforcement signals and the groups' findings
 INSPECTION_WRITE = "inspection.write"  # collect items, record findings (with a photo), close rectified items
+SUPPLIES_VIEW = "supplies.view"  # supply points, catalogue, orders, delivery lists, late and not-served lists, board
+SUPPLIES_ORDER = "supplies.order"  # order for sealed households (a building, one household, a hotline ticket)
+SUPPLIES_DELIVER = "supplies.deliver"  # move orders along: prepared, out for delivery, delivered or failed
+SUPPLIES_MANAGE = "supplies.manage"  # supply points, packs and prices; the special-needs register is ORDER
 DASHBOARD_VIEW = "dashboard.view"  # the command dashboard: the sections a role may read, in its jurisdiction
 REPORTS_DAILY = "reports.daily"  # the daily report (日报) as Excel or PDF
 
@@ -69,7 +73,8 @@ ACTIONS = (
     CASES_WRITE, ZONES_VIEW, ZONES_ROUNDS, ZONES_APPROVE, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
     TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE, LAB_RESULTS,
     QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
-    HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE, DASHBOARD_VIEW, REPORTS_DAILY,
+    HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE,
+    SUPPLIES_VIEW, SUPPLIES_ORDER, SUPPLIES_DELIVER, SUPPLIES_MANAGE, DASHBOARD_VIEW, REPORTS_DAILY,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW, DASHBOARD_VIEW}
@@ -77,30 +82,33 @@ _READ_PEOPLE = _EVERYONE | {RESIDENTS_READ, MANAGED_READ}
 _WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED}
 _WORK_WITH_PEOPLE |= {MANAGED_WRITE, CASES_WRITE}
 _QUARANTINE_ALL = {QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE}
+_SUPPLIES_ALL = {SUPPLIES_VIEW, SUPPLIES_ORDER, SUPPLIES_DELIVER, SUPPLIES_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH,
-         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ, DASHBOARD_VIEW, REPORTS_DAILY}
+         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ, SUPPLIES_VIEW, DASHBOARD_VIEW, REPORTS_DAILY}
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
         | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, LAB_ROUNDS}
-        | _QUARANTINE_ALL | {REPORTS_DAILY}
+        | _QUARANTINE_ALL | {SUPPLIES_VIEW, REPORTS_DAILY}
     ),
-    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ, REPORTS_DAILY}),
-    "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
+    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ, SUPPLIES_VIEW,
+                                              REPORTS_DAILY}),
+    "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS} | _SUPPLIES_ALL),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
                                                        TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE}
                                       | _QUARANTINE_ALL),
     "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
     "public_areas": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
-    "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN, LAB_VIEW, LAB_SAMPLE}),
+    "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN, LAB_VIEW, LAB_SAMPLE}
+                                  | {SUPPLIES_VIEW, SUPPLIES_ORDER, SUPPLIES_DELIVER}),
     "investigator": frozenset(_WORK_WITH_PEOPLE | {TRACING_INVESTIGATE, TRACING_CHAINS}),
     "lab_operator": frozenset(_EVERYONE | {ZONES_ROUNDS, LAB_VIEW, LAB_RESULTS}),
     # only their own site's people, through the quarantine pages (no residents or managed lists)
     "quarantine_site_staff": frozenset(_EVERYONE | {QUARANTINE_VIEW, QUARANTINE_SITE_WORK}),
-    "hotline_agent": frozenset(_EVERYONE | {HOTLINE_INTAKE, HOTLINE_READ}),
+    "hotline_agent": frozenset(_EVERYONE | {HOTLINE_INTAKE, HOTLINE_READ, SUPPLIES_ORDER}),  # orders from tickets
     "department_handler": frozenset(_EVERYONE | {HOTLINE_HANDLE, HOTLINE_READ}),
     "inspector": frozenset(
         _READ_PEOPLE | {AUDIT_READ, REPORTS_OVER_ENFORCEMENT, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE}

@@ -12,6 +12,7 @@ from fangkong.demo.progress import rich_progress
 from fangkong.demo.scenario import build_scenario
 from fangkong.demo.zones_scenario import summary as zones_summary
 from fangkong.demo.hotline_scenario import counts as hotline_counts
+from fangkong.demo.supplies_scenario import counts as supplies_counts
 
 
 def demo_command(
@@ -60,8 +61,14 @@ def demo_command(
         console.print(f"Risk zones: {states} ({packs}); {zones['open_proposals']} lifting proposals open on 2022-11-13.")
         with Session(engine) as session:
             tickets = hotline_counts(session)
+            supplies = supplies_counts(session)
         if tickets.get("states"):
             listed = ", ".join(f"{count} {state}" for state, count in sorted(tickets["states"].items()))
             console.print(f"12345 hotline: {sum(tickets['states'].values())} tickets ({listed}); "
                           f"{tickets['over_enforcement']} over-enforcement reports to supervision; "
                           f"{tickets['inspection_items']} inspection items.")
+        if supplies["points"]:
+            states = ", ".join(f"{count} {state}" for state, count in sorted(supplies["states"].items()))
+            console.print(f"Supplies: {supplies['points']} supply points, {sum(supplies['states'].values())} orders "
+                          f"({states}); {supplies['special_needs']} special-needs residents; "
+                          f"{supplies['alerts']} price alert(s).")

@@ -14,7 +14,8 @@ from starlette.templating import Jinja2Templates
 from fangkong import __version__
 from fangkong.core import csrf, i18n
 from fangkong.core.permissions import (
-    AUDIT_READ, DASHBOARD_VIEW, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, role_allows,
+    AUDIT_READ, DASHBOARD_VIEW, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, SUPPLIES_VIEW,
+    role_allows,
 )
 from fangkong.core.sessions import SESSION_COOKIE
 
@@ -40,7 +41,7 @@ MODULES: tuple[Module, ...] = (
     Module("lab", "/lab", built=True, action=LAB_VIEW),
     Module("tracing", "/tracing", built=True),
     Module("quarantine", "/quarantine", built=True, action=QUARANTINE_VIEW),
-    Module("supplies", "/supplies"),
+    Module("supplies", "/supplies", built=True, action=SUPPLIES_VIEW),
     Module("enterprises", "/enterprises"),
     Module("hotline", "/hotline", built=True, action=HOTLINE_READ),
     Module("inspection", "/inspection", built=True, action=INSPECTION_READ),

@@ -17,7 +17,7 @@ from fangkong.core.pagination import PageRequest
 from fangkong.people import service as residents
 from fangkong.places import service as places_service
 from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit, Venue
-from fangkong.zones.coverage import zone_within
+from fangkong.zones.coverage import place_on, span_on, zone_within
 from fangkong.zones.models import (
     STATES, TIERS, Zone, ZoneEvent, ZoneInfection, ZoneOverride, ZonePlace, ZoneProposal, ZoneSpan, ZoneTestRound,
 )
@@ -185,17 +185,28 @@ def override_view(row: ZoneOverride, on: date) -> dict:
 
 def units_of_zone(zone_id: int):
     """A subquery of the ids of the units a zone covers now (its current places, whatever their kind)."""
-    def current(column, kind):
-        return select(column).where(ZP.zone_id == zone_id, ZP.kind == kind, ZP.removed_on.is_(None))
+    return _units_covered(lambda column, kind: select(column).where(
+        ZP.zone_id == zone_id, ZP.kind == kind, ZP.removed_on.is_(None)))
 
+
+def units_at_tier(day: date, tier: str = "high"):
+    """A subquery of the ids of the units covered on `day` by a zone in force at `tier` that day (high: sealed),
+    from the history: the zone's span and its places as they were on that day."""
+    zone_ids = select(ZoneSpan.zone_id).where(span_on(day), ZoneSpan.tier == tier)
+    return _units_covered(lambda column, kind: select(column).where(
+        ZP.zone_id.in_(zone_ids), ZP.kind == kind, place_on(day)))
+
+
+def _units_covered(places):
+    """Unit ids under the places `places(column, kind)` selects: units, buildings, compounds, villages."""
     return union_all(
-        select(Unit.id).where(Unit.id.in_(current(ZP.unit_id, "unit"))),
-        select(Unit.id).where(Unit.building_id.in_(current(ZP.building_id, "building"))),
+        select(Unit.id).where(Unit.id.in_(places(ZP.unit_id, "unit"))),
+        select(Unit.id).where(Unit.building_id.in_(places(ZP.building_id, "building"))),
         select(Unit.id).join(Building, Unit.building_id == Building.id)
-        .where(Building.compound_id.in_(current(ZP.compound_id, "compound"))),
+        .where(Building.compound_id.in_(places(ZP.compound_id, "compound"))),
         select(Unit.id).join(Building, Unit.building_id == Building.id)
         .join(Compound, Building.compound_id == Compound.id)
-        .where(Compound.community_id.in_(current(ZP.community_id, "village"))),
+        .where(Compound.community_id.in_(places(ZP.community_id, "village"))),
     )
 
 

@@ -1,15 +1,15 @@
 """dashboard: index the hotline's over-enforcement complaints
 
 Revision ID: 20261129_0016
-Revises: 20261129_0013
+Revises: 20261129_0014
 Create Date: 2026-11-29
 """
 
 from alembic import op
 
 
-revision = '20261129_0016'
-down_revision = '20261129_0013'
+revision = "20261129_0016"
+down_revision = '20261129_0014'
 branch_labels = None
 depends_on = None
 
