@@ -71,8 +71,8 @@ def test_every_figure_of_the_command_equals_its_list(demo_city):
     with logged_in(demo_city.engine, "commander") as client:
         board = dashboard(client, view_all="true")
         keys = [s["key"] for s in board["sections"]]
-        assert keys[:8] == ["cases", "zones", "managed", "quarantine", "lab", "hotline", "inspection",
-                            "over_enforcement"]
+        assert keys == ["cases", "zones", "managed", "quarantine", "supplies", "lab", "hotline", "inspection",
+                        "over_enforcement"]
         assert assert_each_figure_is_its_list(client, board) >= 40
         found = figures(board)
         with unit_of_work(demo_city.engine) as session:  # a few figures counted here, by hand, from the tables
@@ -105,6 +105,7 @@ def test_a_district_user_sees_only_their_district(demo_city):
 @pytest.mark.parametrize("role, own", [
     ("prevention", ["cases", "zones", "managed", "lab", "quarantine"]),
     ("inspector", ["inspection", "over_enforcement", "hotline"]),
+    ("supplies", ["supplies", "zones"]),
     ("hotline_agent", ["zones", "hotline"]),  # no view of its own: every section it may read
 ])
 def test_each_task_force_lands_on_its_own_view(demo_city, role, own):

@@ -19,6 +19,7 @@ from fangkong.inspection import service as inspection
 from fangkong.lab import queries as lab_queries
 from fangkong.people import cases, managed_queries, overrides
 from fangkong.quarantine import service as quarantine
+from fangkong.supplies import figures as supplies_figures
 from fangkong.zones import service as zones
 
 MAX_ROWS = 2000
@@ -137,8 +138,15 @@ def over_enforcement_rows(session: Session, actor, on: date) -> Table:
     return _table(["类型", "编号", "对象", "原因"], ["kind", "ref", "what", "why"], rows[:MAX_ROWS], len(rows))
 
 
+def module_rows(report_rows) -> Callable[[Session, object, date], Table]:
+    """A sheet from a module's `figures.report_rows(session, on=, scope=)`."""
+    def rows(session: Session, actor, on: date) -> Table:
+        return report_rows(session, on=on, scope=actor.jurisdiction)
+    return rows
+
+
 ROWS: dict[str, Callable[[Session, object, date], Table]] = {
     "cases": cases_rows, "zones": zones_rows, "managed": managed_rows, "quarantine": quarantine_rows,
     "lab": lab_rows, "hotline": hotline_rows, "inspection": inspection_rows,
-    "over_enforcement": over_enforcement_rows,
+    "over_enforcement": over_enforcement_rows, "supplies": module_rows(supplies_figures.report_rows),
 }

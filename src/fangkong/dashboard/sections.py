@@ -22,6 +22,7 @@ from fangkong.lab import queries as lab_queries
 from fangkong.people import cases, overrides
 from fangkong.people.managed_counts import managed_counts_once
 from fangkong.quarantine import service as quarantine
+from fangkong.supplies import figures as supplies_figures
 from fangkong.zones import service as zones
 
 TREND_DAYS = 14
@@ -175,11 +176,20 @@ def over_enforcement_figures(session: Session, actor, on: date) -> Part:
                    pick="wider")], {})
 
 
+def headline_part(headline) -> Callable[[Session, object, date], Part]:
+    """A section from a module's `figures.headline(session, on=, scope=)` (the modules above people)."""
+    def build(session: Session, actor, on: date) -> Part:
+        return Part([Figure(**{"pick": "total", **row}) for row in headline(session, on=on, scope=actor.jurisdiction)],
+                    {})
+    return build
+
+
 SECTIONS: tuple[Section, ...] = (
     Section("cases", p.RESIDENTS_READ, case_figures),
     Section("zones", p.ZONES_VIEW, zone_figures),
     Section("managed", p.MANAGED_READ, managed_figures),
     Section("quarantine", p.QUARANTINE_VIEW, quarantine_figures),
+    Section("supplies", p.SUPPLIES_VIEW, headline_part(supplies_figures.headline)),
     Section("lab", p.LAB_VIEW, lab_figures),
     Section("hotline", p.HOTLINE_READ, hotline_figures_of),
     Section("inspection", p.INSPECTION_READ, inspection_figures),
