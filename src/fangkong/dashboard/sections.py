@@ -102,7 +102,8 @@ def managed_figures(session: Session, actor, on: date) -> Part:
 
 
 def quarantine_figures(session: Session, actor, on: date) -> Part:
-    answer = quarantine.occupancy(session, scope=quarantine.scope_of(session, actor), start=on)
+    live = managed_counts_once(session, scope=actor.jurisdiction, day=on).live_by_plan_district
+    answer = quarantine.occupancy(session, scope=quarantine.scope_of(session, actor), start=on, everyone=live)
     api = link("/api/v1/quarantine/occupancy", start=on.isoformat())
     href = link("/quarantine/occupancy", start=on.isoformat())
     tomorrow = answer.get("tomorrow") or {"arriving": 0, "departing": 0, "rooms_freed": 0}

@@ -12,6 +12,7 @@ the city's current curve minus the other curve is, day by day, the dry run's "pl
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -44,7 +45,8 @@ def window(start: date) -> list[date]:
     return [start + timedelta(days=i) for i in range(WINDOW_DAYS)]
 
 
-def groups(session: Session, scope: SiteScope, start: date) -> list[Group]:
+def groups(session: Session, scope: SiteScope, start: date,
+           everyone: Mapping[tuple[int, int | None], int] | None = None) -> list[Group]:
     """Live people (not a case, release after `start`) by (site of their live stay or None, plan, district).
 
     Two cheap reads instead of one join over everyone: all people by (plan, district) — the index
@@ -62,15 +64,15 @@ def groups(session: Session, scope: SiteScope, start: date) -> list[Group]:
             return []
         return [Group(*row) for row in session.execute(placed_query.where(Stay.site_id == scope.site_id))]
     placed = [Group(*row) for row in session.execute(placed_query.where(within(scope.jurisdiction)))]
-    everyone = session.execute(
-        select(MP.plan_id, MP.district_id, func.count()).where(within(scope.jurisdiction), *live)
-        .group_by(MP.plan_id, MP.district_id)
-    ).all()
+    if everyone is None:  # a caller that counted the live people already passes them (the dashboard)
+        everyone = {(plan_id, district_id): count for plan_id, district_id, count in session.execute(
+            select(MP.plan_id, MP.district_id, func.count()).where(within(scope.jurisdiction), *live)
+            .group_by(MP.plan_id, MP.district_id))}
     in_sites: dict[tuple[int, int | None], int] = defaultdict(int)
     for g in placed:
         in_sites[(g.plan_id, g.district_id)] += g.count
     waiting = [Group(None, plan_id, district_id, count - in_sites[(plan_id, district_id)])
-               for plan_id, district_id, count in everyone if count > in_sites[(plan_id, district_id)]]
+               for (plan_id, district_id), count in everyone.items() if count > in_sites[(plan_id, district_id)]]
     return placed + waiting
 
 
@@ -80,11 +82,12 @@ def curve(plan: Plan, days: list[date]) -> list[int]:
     return [1 if day in held else 0 for day in days]
 
 
-def occupancy(session: Session, *, scope: SiteScope, start: date | None = None) -> dict:
+def occupancy(session: Session, *, scope: SiteScope, start: date | None = None,
+              everyone: Mapping[tuple[int, int | None], int] | None = None) -> dict:
     """Per site and city-wide: beds and occupied beds now, places needed per day for 14 days, tomorrow's turnover."""
     start = start or clock.today()
     days = window(start)
-    found = groups(session, scope, start)
+    found = groups(session, scope, start, everyone)
     plans = stored.load_plans(session, {g.plan_id for g in found})
     curves: dict[int | None, list[int]] = defaultdict(lambda: [0] * WINDOW_DAYS)
     ones = {plan_id: curve(plan, days) for plan_id, plan in plans.items()}
