@@ -126,5 +126,6 @@ def test_the_commander_lands_on_the_dashboard(demo_city):
         assert weblogin.log_in(client, commander, factories.ADMIN_PASSWORD).headers["location"] == "/dashboard"
         page = client.get("/dashboard")
         assert page.status_code == 200 and 'data-testid="section-cases"' in page.text
+        assert "现行防控方案：" in page.text and "2022-11-11 起执行" in page.text  # the switch of the seed page
     with TestClient(create_app(engine=demo_city.engine)) as client:
         assert weblogin.log_in(client, admin, factories.ADMIN_PASSWORD).headers["location"] == "/"

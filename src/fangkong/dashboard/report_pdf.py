@@ -32,6 +32,9 @@ def write_pdf(report: DailyReport) -> bytes:
     pdf.set_font("cjk", size=9)
     pdf.cell(0, 6, f"{ZH('dashboard.jurisdiction')}：{report.board['jurisdiction_name']}", align="C",
              new_x="LMARGIN", new_y="NEXT")
+    pack = report.board["pack"]
+    pdf.cell(0, 6, ZH("dashboard.pack_in_force", pack=pack["zh"], since=pack["since"]), align="C",
+             new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     for section in report.board["sections"]:
         _section(pdf, section, report.board["days"])

@@ -23,11 +23,19 @@ class SectionOut(BaseModel):
     trends: dict[str, list[int]]
 
 
+class PackOut(BaseModel):
+    id: str
+    zh: str
+    en: str
+    since: date
+
+
 class DashboardOut(BaseModel):
     on: date
     days: list[date]
     jurisdiction: str
     jurisdiction_name: str
+    pack: PackOut = Field(description="the policy pack in force on the day, and since when")
     own_view: bool
     role: str | None
     sections: list[SectionOut]

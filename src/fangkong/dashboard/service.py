@@ -20,6 +20,7 @@ from fangkong.dashboard import cache, trends
 from fangkong.dashboard.figures import rate
 from fangkong.dashboard.sections import SECTIONS, TREND_DAYS, Section
 from fangkong.places import service as places_service
+from fangkong.policy import pack_in_force
 
 # organization, not policy: which sections a role's own view shows first (None: all of them)
 ROLE_VIEWS: dict[str, tuple[str, ...] | None] = {
@@ -82,7 +83,9 @@ def compute(session: Session, *, actor, day: date, view_all: bool = False) -> di
                  for key, num, dens in RATES.get(section.key, ()) if num in values}
         out.append({"key": section.key, "figures": [f.to_dict() for f in part.figures], "rates": rates,
                     "trends": part.trends})
+    pack = pack_in_force(day)
     return {"on": day, "days": trends.window(day, TREND_DAYS), "jurisdiction": actor.jurisdiction.code,
+            "pack": {"id": pack.id, "zh": pack.title.zh, "en": pack.title.en, "since": pack.effective_from},
             "jurisdiction_name": places_service.area_name(session, actor.jurisdiction.code),
             "own_view": narrowed, "role": getattr(actor.user, "role", None), "sections": out,
             "computed_at": clock.now(), "milliseconds": round((time.perf_counter() - started) * 1000)}
