@@ -21,6 +21,7 @@ from fangkong.core.cli import db_app, ensure_demo_admin, init_command, token_app
 from fangkong.core.audit_cli import audit_command
 from fangkong.core.errors import DomainError
 from fangkong.demo.cli import demo_command
+from fangkong.enterprises.cli import enterprises_app
 from fangkong.lab.cli import lab_app
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
@@ -52,6 +53,7 @@ app.add_typer(lab_app, name="lab")
 app.add_typer(quarantine_app, name="quarantine")
 app.add_typer(hotline_app, name="hotline")
 app.add_typer(inspection_app, name="inspection")
+app.add_typer(enterprises_app, name="enterprises")
 
 
 @app.command("serve")

@@ -45,7 +45,12 @@ class Settings(BaseSettings):
     hotline_remind_hours: int = 24  # a reminder this long before a reply is due (emergency: the minutes below)
     hotline_emergency_remind_minutes: int = 30
     hotline_topics: str = ""  # a TOML file of the topic tree; empty: the built-in hotline/data/topics.toml
-    inspection_rectify_days: int = 3  # an inspection item's rectification deadline, days after it was found
+    inspection_rectify_days: int = 3
+    # work resumption (一企一策): a problem's deadline by urgency, in hours; the lead (a username) of each task
+    # force, to whom an overdue problem escalates once; the board's trend length in days
+    enterprises_problem_hours: dict[str, int] = {"normal": 72, "urgent": 24, "critical": 4}
+    enterprises_task_force_leads: dict[str, str] = {}
+    enterprises_trend_days: int = 14  # an inspection item's rectification deadline, days after it was found
 
     @field_validator("database_url")
     @classmethod

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+import enterprises_factories
 import factories
 import quarantine_factories
 import hotline_factories
@@ -53,6 +54,7 @@ class World:
     quarantine: dict[str, dict] = field(default_factory=dict)  # quarantine_factories.matrix_quarantine of each
     hotline: dict[str, dict] = field(default_factory=dict)  # hotline_factories.matrix_hotline of each district
     lab: dict[str, dict] = field(default_factory=dict)  # lab_factories.matrix_lab of each district
+    enterprises: dict[str, dict] = field(default_factory=dict)  # enterprises_factories.matrix_enterprises of each
 
 
 @dataclass(frozen=True)
@@ -313,6 +315,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         path=lambda w, _: {"fmt": "json"}, form=lambda w, _: {"service_code": "zones", "address_string": "x"}, ok=403),
 }
 EXAMPLES.update(quarantine_factories.matrix_examples(Example, OWN))
+EXAMPLES.update(enterprises_factories.matrix_examples(Example, OWN))
 
 
 def declared_actions(route: APIRoute) -> list:
@@ -374,6 +377,8 @@ def world(session) -> World:
         world.quarantine[code] = quarantine_factories.matrix_quarantine(session, code=code, unit=unit)
         world.hotline[code] = hotline_factories.matrix_hotline(session, code=code, name=name)
         world.lab[code] = lab_factories.matrix_lab(session, unit=unit)
+        world.enterprises[code] = enterprises_factories.matrix_enterprises(session, code=code, unit=unit,
+                                                                           round_id=world.lab[code]["round"])
     return world
 
 

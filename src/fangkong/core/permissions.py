@@ -59,6 +59,9 @@ HOTLINE_HANDLE = "hotline.handle"  # a department's handler: accept or send back
 HOTLINE_READ = "hotline.read"  # tickets, the hotline board and figures (handlers: their department's only)
 INSPECTION_READ = "inspection.read"  # supervision items: over-enforcement signals and the groups' findings
 INSPECTION_WRITE = "inspection.write"  # collect items, record findings (with a photo), close rectified items
+ENTERPRISES_VIEW = "enterprises.view"  # work resumption: enterprises, sites, rosters, problems, the board
+ENTERPRISES_WRITE = "enterprises.write"  # register enterprises and sites, statuses, rosters, raise problems
+ENTERPRISES_COORDINATE = "enterprises.coordinate"  # assign, handle and close problems (一企一策); the sweep
 
 ACTIONS = (
     SHELL, PLACES_READ, RESIDENTS_READ, RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED,
@@ -68,30 +71,32 @@ ACTIONS = (
     TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE, LAB_RESULTS,
     QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
     HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE,
+    ENTERPRISES_VIEW, ENTERPRISES_WRITE, ENTERPRISES_COORDINATE,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW}
 _READ_PEOPLE = _EVERYONE | {RESIDENTS_READ, MANAGED_READ}
 _WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED}
 _WORK_WITH_PEOPLE |= {MANAGED_WRITE, CASES_WRITE}
+_ENTERPRISES_ALL = {ENTERPRISES_VIEW, ENTERPRISES_WRITE, ENTERPRISES_COORDINATE}
 _QUARANTINE_ALL = {QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH,
-         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ}
+         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ, ENTERPRISES_VIEW}
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
         | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, LAB_ROUNDS}
-        | _QUARANTINE_ALL
+        | _QUARANTINE_ALL | {ENTERPRISES_VIEW}
     ),
-    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ}),
-    "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS}),
+    "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ} | _ENTERPRISES_ALL),
+    "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS, ENTERPRISES_VIEW, ENTERPRISES_COORDINATE}),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
                                                        TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE}
                                       | _QUARANTINE_ALL),
-    "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
+    "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS} | _ENTERPRISES_ALL),
     "public_areas": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
     "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN, LAB_VIEW, LAB_SAMPLE}),
     "investigator": frozenset(_WORK_WITH_PEOPLE | {TRACING_INVESTIGATE, TRACING_CHAINS}),

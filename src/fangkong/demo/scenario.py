@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, clock
 from fangkong.core.jurisdiction import CITY
 from fangkong.core.pii import get_cipher
-from fangkong.demo import hotline_scenario, lab_scenario, quarantine_scenario, tracing_scenario, zones_scenario
+from fangkong.demo import enterprises_scenario, hotline_scenario, lab_scenario, quarantine_scenario, tracing_scenario, zones_scenario
 from fangkong.people import bulk
 from fangkong.people.managed import record_result
 from fangkong.people.managed_models import ManagedPerson, ManagedPlan, ManagedPlanTest, TestResult
@@ -93,6 +93,7 @@ def build_scenario(engine: Engine, *, seed: int) -> ScenarioSummary:
         lab_scenario.build(session, seed=seed)  # a testing round with positive pools (demo/lab_scenario.py)
         quarantine_scenario.build(session, seed=seed)  # sites near capacity, freed by the switch
         hotline_scenario.build(session, seed=seed)  # 12345 tickets round their loop (demo/hotline_scenario.py)
+        enterprises_scenario.build(session, seed=seed)  # work resumption (demo/enterprises_scenario.py)
     return ScenarioSummary(**summary, seconds=timer.perf_counter() - started)
 
 

@@ -14,7 +14,7 @@ from starlette.templating import Jinja2Templates
 from fangkong import __version__
 from fangkong.core import csrf, i18n
 from fangkong.core.permissions import (
-    AUDIT_READ, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, role_allows,
+    AUDIT_READ, ENTERPRISES_VIEW, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, role_allows,
 )
 from fangkong.core.sessions import SESSION_COOKIE
 
@@ -41,7 +41,7 @@ MODULES: tuple[Module, ...] = (
     Module("tracing", "/tracing", built=True),
     Module("quarantine", "/quarantine", built=True, action=QUARANTINE_VIEW),
     Module("supplies", "/supplies"),
-    Module("enterprises", "/enterprises"),
+    Module("enterprises", "/enterprises", built=True, action=ENTERPRISES_VIEW),
     Module("hotline", "/hotline", built=True, action=HOTLINE_READ),
     Module("inspection", "/inspection", built=True, action=INSPECTION_READ),
     Module("dashboard", "/dashboard"),
