@@ -17,7 +17,7 @@ from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SCENARIOS = ("demo_generation", "policy_switch", "managed_list", "zones_daily", "tracing", "tracing_chains",
-             "tracing_api", "lab", "quarantine", "hotline", "supplies", "dashboard")
+             "tracing_api", "lab", "quarantine", "hotline", "supplies", "enterprises", "dashboard")
 
 
 def machine() -> dict:
@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             from bench import hotline
 
             result = hotline.run()
+        elif name == "enterprises":
+            from bench import enterprises
+
+            result = enterprises.run()
         elif name == "lab":
             from bench import lab
 

@@ -36,6 +36,8 @@ from fangkong.lab import api as lab_api
 from fangkong.lab import web as lab_web
 from fangkong.quarantine import api as quarantine_api
 from fangkong.quarantine import web as quarantine_web
+from fangkong.enterprises import api as enterprises_api
+from fangkong.enterprises import web as enterprises_web
 from fangkong.hotline import api as hotline_api
 from fangkong.hotline import open311 as hotline_open311
 from fangkong.hotline import web as hotline_web
@@ -158,13 +160,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (places_api.router, people_api.router, people_managed_api.router, people_cases_api.router,
                    zones_api.router, tracing_api.router, lab_api.router, quarantine_api.router,
-                   hotline_api.router, inspection_api.router, supplies_api.router, dashboard_api.router):
+                   hotline_api.router, inspection_api.router, supplies_api.router, enterprises_api.router,
+                   dashboard_api.router):
         app.include_router(router, prefix=API_PREFIX, responses=api_error_responses())
     for router in (
         shell_routes.router, audit_web.router, places_web.router, people_web.router, people_managed_web.router,
         people_switch_web.router, zones_web_public.router, zones_web.router,  # static /zones/… paths first
         tracing_web.router, lab_web.router, quarantine_web.router, hotline_open311.router, hotline_web.router,
-        inspection_web.router, supplies_web.router, dashboard_web.router,
+        inspection_web.router, supplies_web.router, enterprises_web.router, dashboard_web.router,
     ):
         app.include_router(router)
     return app

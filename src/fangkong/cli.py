@@ -22,6 +22,7 @@ from fangkong.core.audit_cli import audit_command
 from fangkong.core.errors import DomainError
 from fangkong.dashboard.cli import report_app
 from fangkong.demo.cli import demo_command
+from fangkong.enterprises.cli import enterprises_app
 from fangkong.lab.cli import lab_app
 from fangkong.people.cli import retention_app, switch_command
 from fangkong.policy.cli import policy_app
@@ -56,6 +57,7 @@ app.add_typer(hotline_app, name="hotline")
 app.add_typer(inspection_app, name="inspection")
 app.add_typer(report_app, name="report")
 app.add_typer(supplies_app, name="supplies")
+app.add_typer(enterprises_app, name="enterprises")
 
 
 @app.command("serve")

@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     # orders of special-needs households and medicine deliveries are due this many hours after placing
     supplies_price_margin_pct: int = 10
     supplies_priority_hours: int = 12
+    # work resumption (一企一策): a problem's deadline by urgency, in hours; the lead (a username) of each task
+    # force, to whom an overdue problem escalates once; the board's trend length in days
+    enterprises_problem_hours: dict[str, int] = {"normal": 72, "urgent": 24, "critical": 4}
+    enterprises_task_force_leads: dict[str, str] = {}
+    enterprises_trend_days: int = 14
 
     @field_validator("database_url")
     @classmethod

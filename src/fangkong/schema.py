@@ -3,6 +3,7 @@
 from fangkong.core import audit as core_audit
 from fangkong.core import models as core_models
 from fangkong.core.db import Base
+from fangkong.enterprises import models as enterprises_models
 from fangkong.hotline import models as hotline_models
 from fangkong.inspection import models as inspection_models
 from fangkong.lab import models as lab_models
@@ -18,7 +19,7 @@ from fangkong.zones import models as zones_models
 metadata = Base.metadata
 # imported for their tables; named here so that linters see them used
 MODEL_MODULES = (
-    core_audit, core_models, hotline_models, inspection_models, lab_models, people_case_models,
+    core_audit, core_models, enterprises_models, hotline_models, inspection_models, lab_models, people_case_models,
     people_managed_models, people_models, places_models, quarantine_models, supplies_models, tracing_models,
     zones_models,
 )

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
+import enterprises_factories
 import factories
 import quarantine_factories
 import supplies_factories
@@ -55,6 +56,7 @@ class World:
     hotline: dict[str, dict] = field(default_factory=dict)  # hotline_factories.matrix_hotline of each district
     lab: dict[str, dict] = field(default_factory=dict)  # lab_factories.matrix_lab of each district
     supplies: dict[str, dict] = field(default_factory=dict)  # supplies_factories.matrix_supplies of each district
+    enterprises: dict[str, dict] = field(default_factory=dict)  # enterprises_factories.matrix_enterprises of each
 
 
 @dataclass(frozen=True)
@@ -317,6 +319,7 @@ EXAMPLES: dict[tuple[str, str], Example] = {
 }
 EXAMPLES.update(quarantine_factories.matrix_examples(Example, OWN))
 EXAMPLES.update(supplies_factories.matrix_examples(Example, OWN))
+EXAMPLES.update(enterprises_factories.matrix_examples(Example, OWN))
 
 
 def declared_actions(route: APIRoute) -> list:
@@ -379,6 +382,8 @@ def world(session) -> World:
         world.hotline[code] = hotline_factories.matrix_hotline(session, code=code, name=name)
         world.lab[code] = lab_factories.matrix_lab(session, unit=unit)
         world.supplies[code] = supplies_factories.matrix_supplies(session, code=code)
+        world.enterprises[code] = enterprises_factories.matrix_enterprises(session, code=code, unit=unit,
+                                                                           round_id=world.lab[code]["round"])
     return world
 
 

@@ -63,6 +63,9 @@ SUPPLIES_VIEW = "supplies.view"  # supply points, catalogue, orders, delivery li
 SUPPLIES_ORDER = "supplies.order"  # order for sealed households (a building, one household, a hotline ticket)
 SUPPLIES_DELIVER = "supplies.deliver"  # move orders along: prepared, out for delivery, delivered or failed
 SUPPLIES_MANAGE = "supplies.manage"  # supply points, packs and prices; the special-needs register is ORDER
+ENTERPRISES_VIEW = "enterprises.view"  # work resumption: enterprises, sites, rosters, problems, the board
+ENTERPRISES_WRITE = "enterprises.write"  # register enterprises and sites, statuses, rosters, raise problems
+ENTERPRISES_COORDINATE = "enterprises.coordinate"  # assign, handle and close problems (一企一策); the sweep
 DASHBOARD_VIEW = "dashboard.view"  # the command dashboard: the sections a role may read, in its jurisdiction
 REPORTS_DAILY = "reports.daily"  # the daily report (日报) as Excel or PDF
 
@@ -74,33 +77,36 @@ ACTIONS = (
     TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE, LAB_RESULTS,
     QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE,
     HOTLINE_INTAKE, HOTLINE_HANDLE, HOTLINE_READ, INSPECTION_READ, INSPECTION_WRITE,
-    SUPPLIES_VIEW, SUPPLIES_ORDER, SUPPLIES_DELIVER, SUPPLIES_MANAGE, DASHBOARD_VIEW, REPORTS_DAILY,
+    SUPPLIES_VIEW, SUPPLIES_ORDER, SUPPLIES_DELIVER, SUPPLIES_MANAGE, ENTERPRISES_VIEW, ENTERPRISES_WRITE,
+    ENTERPRISES_COORDINATE, DASHBOARD_VIEW, REPORTS_DAILY,
 )
 
 _EVERYONE = {SHELL, PLACES_READ, ZONES_VIEW, DASHBOARD_VIEW}
 _READ_PEOPLE = _EVERYONE | {RESIDENTS_READ, MANAGED_READ}
 _WORK_WITH_PEOPLE = _READ_PEOPLE | {RESIDENTS_WRITE, RESIDENTS_REVEAL, RESIDENTS_EXPORT, RESIDENTS_EXPORT_UNMASKED}
 _WORK_WITH_PEOPLE |= {MANAGED_WRITE, CASES_WRITE}
+_ENTERPRISES_ALL = {ENTERPRISES_VIEW, ENTERPRISES_WRITE, ENTERPRISES_COORDINATE}
 _QUARANTINE_ALL = {QUARANTINE_VIEW, QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_MANAGE}
 _SUPPLIES_ALL = {SUPPLIES_VIEW, SUPPLIES_ORDER, SUPPLIES_DELIVER, SUPPLIES_MANAGE}
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
         {SHELL, PLACES_READ, ZONES_VIEW, RESIDENTS_READ, AUDIT_READ, USERS_MANAGE, MANAGED_READ, POLICY_SWITCH,
-         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ, SUPPLIES_VIEW, DASHBOARD_VIEW, REPORTS_DAILY}
+         QUARANTINE_VIEW, LAB_VIEW, HOTLINE_READ, INSPECTION_READ, SUPPLIES_VIEW, ENTERPRISES_VIEW, DASHBOARD_VIEW,
+         REPORTS_DAILY}
     ),
     "commander": frozenset(
         _READ_PEOPLE | {AUDIT_READ, RESIDENTS_EXPORT, POLICY_SWITCH, OVERRIDES_WRITE, REPORTS_OVER_ENFORCEMENT}
         | {ZONES_ROUNDS, ZONES_APPROVE, TRACING_CHAINS, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, LAB_ROUNDS}
-        | _QUARANTINE_ALL | {SUPPLIES_VIEW, REPORTS_DAILY}
+        | _QUARANTINE_ALL | {SUPPLIES_VIEW, ENTERPRISES_VIEW, REPORTS_DAILY}
     ),
     "coordination": frozenset(_READ_PEOPLE | {TRACING_ALERTS, QUARANTINE_VIEW, HOTLINE_READ, SUPPLIES_VIEW,
-                                              REPORTS_DAILY}),
-    "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS} | _SUPPLIES_ALL),
+                                              REPORTS_DAILY} | _ENTERPRISES_ALL),
+    "supplies": frozenset(_READ_PEOPLE | {TRACING_ALERTS, ENTERPRISES_VIEW, ENTERPRISES_COORDINATE} | _SUPPLIES_ALL),
     "prevention": frozenset(_WORK_WITH_PEOPLE | {ZONES_ROUNDS, TRACING_SCAN, TRACING_INVESTIGATE, TRACING_ALERTS,
                                                        TRACING_CHAINS, LAB_VIEW, LAB_ROUNDS, LAB_SAMPLE}
                                       | _QUARANTINE_ALL),
-    "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
+    "construction_sites": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS} | _ENTERPRISES_ALL),
     "public_areas": frozenset(_READ_PEOPLE | {TRACING_SCAN, TRACING_ALERTS}),
     "community_worker": frozenset(_WORK_WITH_PEOPLE | {TRACING_SCAN, LAB_VIEW, LAB_SAMPLE}
                                   | {SUPPLIES_VIEW, SUPPLIES_ORDER, SUPPLIES_DELIVER}),

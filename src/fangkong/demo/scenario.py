@@ -32,7 +32,8 @@ from fangkong.core import audit, clock
 from fangkong.core.jurisdiction import CITY
 from fangkong.core.pii import get_cipher
 from fangkong.demo import (
-    hotline_scenario, lab_scenario, quarantine_scenario, supplies_scenario, tracing_scenario, zones_scenario,
+    enterprises_scenario, hotline_scenario, lab_scenario, quarantine_scenario, supplies_scenario, tracing_scenario,
+    zones_scenario,
 )
 from fangkong.people import bulk
 from fangkong.people.managed import record_result
@@ -96,6 +97,7 @@ def build_scenario(engine: Engine, *, seed: int) -> ScenarioSummary:
         quarantine_scenario.build(session, seed=seed)  # sites near capacity, freed by the switch
         hotline_scenario.build(session, seed=seed)  # 12345 tickets round their loop (demo/hotline_scenario.py)
         supplies_scenario.build(session, seed=seed)  # supply points, packs, orders to sealed households
+        enterprises_scenario.build(session, seed=seed)  # work resumption (demo/enterprises_scenario.py)
     return ScenarioSummary(**summary, seconds=timer.perf_counter() - started)
 
 

@@ -14,8 +14,8 @@ from starlette.templating import Jinja2Templates
 from fangkong import __version__
 from fangkong.core import csrf, i18n
 from fangkong.core.permissions import (
-    AUDIT_READ, DASHBOARD_VIEW, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL, SUPPLIES_VIEW,
-    role_allows,
+    AUDIT_READ, DASHBOARD_VIEW, ENTERPRISES_VIEW, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL,
+    SUPPLIES_VIEW, role_allows,
 )
 from fangkong.core.sessions import SESSION_COOKIE
 
@@ -42,7 +42,7 @@ MODULES: tuple[Module, ...] = (
     Module("tracing", "/tracing", built=True),
     Module("quarantine", "/quarantine", built=True, action=QUARANTINE_VIEW),
     Module("supplies", "/supplies", built=True, action=SUPPLIES_VIEW),
-    Module("enterprises", "/enterprises"),
+    Module("enterprises", "/enterprises", built=True, action=ENTERPRISES_VIEW),
     Module("hotline", "/hotline", built=True, action=HOTLINE_READ),
     Module("inspection", "/inspection", built=True, action=INSPECTION_READ),
     Module("dashboard", "/dashboard", built=True, action=DASHBOARD_VIEW),

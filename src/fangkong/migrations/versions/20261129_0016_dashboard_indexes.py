@@ -1,7 +1,7 @@
 """dashboard: index the hotline's over-enforcement complaints
 
 Revision ID: 20261129_0016
-Revises: 20261129_0014
+Revises: 20261129_0015
 Create Date: 2026-11-29
 """
 
@@ -9,7 +9,7 @@ from alembic import op
 
 
 revision = "20261129_0016"
-down_revision = '20261129_0014'
+down_revision = '20261129_0015'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Work resumption: enterprises and construction sites under closed-loop management."""
