@@ -20,7 +20,7 @@ from fangkong.dashboard import report, report_pdf
 from fangkong.dashboard.service import ReportActor
 
 DAY = date(2022, 11, 13)
-SHEETS = ["概览", "新增病例", "风险区", "管控人员", "集中隔离", "物资保供", "核酸检测", "12345热线", "督查", "层层加码与一刀切"]
+SHEETS = ["概览", "新增病例", "风险区", "管控人员", "集中隔离", "物资保供", "复工复产", "核酸检测", "12345热线", "督查", "层层加码与一刀切"]
 
 
 def require_poppler() -> None:

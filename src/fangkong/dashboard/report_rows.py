@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import i18n
 from fangkong.core.pagination import MAX_PER_PAGE
 from fangkong.dashboard.sections import TREND_DAYS
+from fangkong.enterprises import figures as enterprises_figures
 from fangkong.hotline import queries as hotline_queries
 from fangkong.inspection import service as inspection
 from fangkong.lab import queries as lab_queries
@@ -149,4 +150,5 @@ ROWS: dict[str, Callable[[Session, object, date], Table]] = {
     "cases": cases_rows, "zones": zones_rows, "managed": managed_rows, "quarantine": quarantine_rows,
     "lab": lab_rows, "hotline": hotline_rows, "inspection": inspection_rows,
     "over_enforcement": over_enforcement_rows, "supplies": module_rows(supplies_figures.report_rows),
+    "enterprises": module_rows(enterprises_figures.report_rows),
 }

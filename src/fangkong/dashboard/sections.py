@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import permissions as p
 from fangkong.dashboard import trends
 from fangkong.dashboard.figures import Figure, link
+from fangkong.enterprises import figures as enterprises_figures
 from fangkong.hotline import figures as hotline_figures
 from fangkong.hotline import queries as hotline_queries
 from fangkong.inspection import service as inspection
@@ -191,6 +192,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("managed", p.MANAGED_READ, managed_figures),
     Section("quarantine", p.QUARANTINE_VIEW, quarantine_figures),
     Section("supplies", p.SUPPLIES_VIEW, headline_part(supplies_figures.headline)),
+    Section("enterprises", p.ENTERPRISES_VIEW, headline_part(enterprises_figures.headline)),
     Section("lab", p.LAB_VIEW, lab_figures),
     Section("hotline", p.HOTLINE_READ, hotline_figures_of),
     Section("inspection", p.INSPECTION_READ, inspection_figures),

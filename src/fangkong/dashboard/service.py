@@ -36,6 +36,8 @@ RATES: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
     "quarantine": (("occupancy_rate", "occupied", ("beds",)),),
     "lab": (("load", "tested", ("capacity",)), ("within_target_share", "within_target_today", ("results_today",))),
     "hotline": (("reply_rate", "replied", ("received",)), ("on_time_rate", "on_time", ("replied", "late"))),
+    "enterprises": (("above_scale_resumption", "above_scale_resumed", ("above_scale_total",)),
+                    ("resumption", "enterprises_resumed", ("enterprises_total",))),
 }
 
 
