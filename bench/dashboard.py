@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from rich.console import Console
 from rich.table import Table
 
-from bench.hotline import MORNING, _load as load_tickets, _p95
+from bench.hotline import MORNING, _load as load_tickets, _p95, _timed
 from bench.zones_daily import _captured, _replay
 
 SEED = 2022
@@ -117,7 +117,7 @@ def _one(backend: str, sizes: dict) -> dict:
         _analyze(db)
         token = _token(db)
         setup = round(time.perf_counter() - started, 1)
-        return {"setup_seconds": setup, **_timed(db, token), **_report(db)}
+        return {"setup_seconds": setup, **_measure(db, token), **_report(db)}
     finally:
         db.drop()
 
@@ -153,7 +153,7 @@ SCOPES = ["dashboard.view", "residents.read", "zones.view", "managed.read", "qua
           "hotline.read", "inspection.read", "reports.over_enforcement"]  # every section of the commander
 
 
-def _timed(db, token: str) -> dict:
+def _measure(db, token: str) -> dict:
     from fastapi.testclient import TestClient
 
     from fangkong.app import create_app
@@ -171,11 +171,11 @@ def _timed(db, token: str) -> dict:
         assert response.status_code == 200, response.text
         engine.dispose()
     client = TestClient(create_app(engine=db.engine))
-    warm = _requests(client, headers, WARM + 1)[1:]  # the first one computes and keeps the dashboard
+    warm = _timed(client, PATH, headers, WARM + 1)[1:]  # the first one computes and keeps the dashboard
     os.environ["FANGKONG_DASHBOARD_CACHE_SECONDS"] = "0"  # every request computes it afresh
     reset_settings()
     try:
-        again = _requests(client, headers, WARM)
+        again = _timed(client, PATH, headers, WARM)
         statements, stop = _captured(db.engine)
         response = client.get(PATH, headers=headers)
         stop()
@@ -190,16 +190,6 @@ def _timed(db, token: str) -> dict:
             "uncached_p95_ms": round(1000 * _p95(again)), "uncached_p50_ms": round(1000 * statistics.median(again)),
             "raw_ms": round(1000 * raw), "uncached_ratio": round(_p95(again) / raw, 2) if raw else None,
             "statements": len(statements), "in_phase": figures.get("in_phase"), "tickets_14d": figures.get("received")}
-
-
-def _requests(client, headers: dict, count: int) -> list[float]:
-    spent = []
-    for _ in range(count):
-        began = time.perf_counter()
-        response = client.get(PATH, headers=headers)
-        spent.append(time.perf_counter() - began)
-        assert response.status_code == 200, response.text
-    return spent
 
 
 def _report(db) -> dict:

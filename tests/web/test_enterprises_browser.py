@@ -4,13 +4,12 @@ zone's above-scale rate reads 65 / 70 = 92.9 %, and stopping one enterprise on i
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlsplit
 
 import pytest
 
 import enterprises_factories as ef
 import factories
-from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from liveserver import chromium_page, log_in, require_chromium, serve
 from fangkong.app import create_app
 from fangkong.core.db import unit_of_work
 
@@ -32,18 +31,10 @@ def test_board_rate_and_a_status_change_in_chromium(fresh_database, set_clock):
 
     set_clock("2022-11-13T09:00")
     first = _zone(fresh_database.engine)
-    requested, problems = [], []
     with serve(create_app(engine=fresh_database.engine)) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-        page.set_default_timeout(15_000)
-        page.on("request", lambda request: requested.append(request.url))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(base + "/login?next=/enterprises")
-        page.fill("#username", "coord-zhao")
-        page.fill("#password", factories.ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(base + "/enterprises", timeout=45_000)
+        visit = chromium_page(playwright)
+        page = visit.page
+        log_in(page, base, "coord-zhao", factories.ADMIN_PASSWORD, lands_on="/enterprises", next="/enterprises")
         page.wait_for_selector('#enterprises-chart[data-drawn="14"]')
         assert page.locator("#enterprises-chart canvas").count() >= 1
         row = page.locator('[data-testid=by-district] tr[data-district="140271"]')
@@ -57,6 +48,6 @@ def test_board_rate_and_a_status_change_in_chromium(fresh_database, set_clock):
         page.goto(base + "/enterprises?on=2022-11-13")
         row = page.locator('[data-testid=by-district] tr[data-district="140271"]')
         assert row.get_by_test_id("above-scale-rate").inner_text() == "91.4 %"
-        browser.close()
-    assert {urlsplit(url).hostname for url in requested} == {"127.0.0.1"}
-    assert problems == []
+        visit.browser.close()
+    assert visit.hosts() == {"127.0.0.1"}
+    assert visit.problems == []

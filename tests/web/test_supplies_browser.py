@@ -3,13 +3,12 @@ on the orders page (the page script gathers the ticks), the delivery list prints
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 
 import pytest
 
 import factories
 import supplies_factories as sf
-from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from liveserver import chromium_page, log_in, require_chromium, serve
 from fangkong.app import create_app
 from fangkong.core.db import unit_of_work
 from fangkong.core.i18n import catalog
@@ -33,18 +32,10 @@ def test_board_chart_and_moving_ticked_orders_in_chromium(fresh_database):
     from playwright.sync_api import sync_playwright
 
     made = _story(fresh_database.engine)
-    requested, problems = [], []
     with serve(create_app(engine=fresh_database.engine)) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-        page.set_default_timeout(15_000)
-        page.on("request", lambda request: requested.append(request.url))
-        page.on("pageerror", lambda error: problems.append(str(error)))
-        page.goto(base + "/login?next=/supplies")
-        page.fill("#username", "worker-wang")
-        page.fill("#password", factories.ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(base + "/supplies", timeout=45_000)
+        visit = chromium_page(playwright)
+        page = visit.page
+        log_in(page, base, "worker-wang", factories.ADMIN_PASSWORD, lands_on="/supplies", next="/supplies")
         page.wait_for_selector('#supplies-chart[data-drawn="1"]')
         assert page.locator("#supplies-chart canvas").count() >= 1
         assert page.get_by_test_id("kpi-sealed").inner_text().endswith("3")
@@ -63,6 +54,6 @@ def test_board_chart_and_moving_ticked_orders_in_chromium(fresh_database):
         assert page.get_by_test_id("print").is_visible()
         page.emulate_media(media="print")
         assert not page.get_by_test_id("print").is_visible()  # the print layout hides the buttons and tabs
-        browser.close()
-    assert {urlsplit(url).hostname for url in requested} == {"127.0.0.1"}
-    assert problems == []
+        visit.browser.close()
+    assert visit.hosts() == {"127.0.0.1"}
+    assert visit.problems == []

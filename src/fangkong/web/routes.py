@@ -18,7 +18,7 @@ from fangkong.core.permissions import SHELL, Actor, landing_page, public, requir
 from fangkong.core.models import User
 from fangkong.core.sessions import clear_session_cookie, revoke_token, set_session_cookie, start_session
 from fangkong.core.throttle import LoginOutcome, attempt_login
-from fangkong.web.templating import PLACEHOLDER_MODULES, Module, render, visible_modules
+from fangkong.web.templating import render, visible_modules
 
 router = APIRouter(include_in_schema=False)
 
@@ -114,15 +114,3 @@ def switch_language(code: str, next: str = "/") -> Response:
 def home(request: Request, actor: Actor = Depends(require(SHELL))) -> Response:
     context = {"cards": visible_modules(actor.user), "today": clock.today()}
     return render(request, "home.html", context, user=actor.user, active="home")
-
-
-def _placeholder_route(module: Module):
-    def placeholder(request: Request, actor: Actor = Depends(require(SHELL))) -> Response:
-        return render(request, "module.html", {"module": module}, user=actor.user, active=module.key)
-
-    placeholder.__name__ = f"placeholder_{module.key}"
-    return placeholder
-
-
-for _module in PLACEHOLDER_MODULES:
-    router.add_api_route(_module.path, _placeholder_route(_module), methods=["GET"])

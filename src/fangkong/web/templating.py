@@ -24,31 +24,29 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 @dataclass(frozen=True)
 class Module:
-    """One entry of the navigation. ``built`` modules have their own router; the rest a placeholder."""
+    """One entry of the navigation, shown only to roles allowed its action."""
 
     key: str  # catalog keys nav.<key> and modules.<key>.summary
     path: str
-    built: bool = False
     action: str = SHELL  # shown only to roles allowed this action
 
 
 MODULES: tuple[Module, ...] = (
-    Module("places", "/places", built=True),
-    Module("residents", "/people/residents", built=True),
-    Module("managed", "/people/managed", built=True),
-    Module("policy", "/policy", built=True),
-    Module("zones", "/zones", built=True),
-    Module("lab", "/lab", built=True, action=LAB_VIEW),
-    Module("tracing", "/tracing", built=True),
-    Module("quarantine", "/quarantine", built=True, action=QUARANTINE_VIEW),
-    Module("supplies", "/supplies", built=True, action=SUPPLIES_VIEW),
-    Module("enterprises", "/enterprises", built=True, action=ENTERPRISES_VIEW),
-    Module("hotline", "/hotline", built=True, action=HOTLINE_READ),
-    Module("inspection", "/inspection", built=True, action=INSPECTION_READ),
-    Module("dashboard", "/dashboard", built=True, action=DASHBOARD_VIEW),
-    Module("audit", "/audit", built=True, action=AUDIT_READ),
+    Module("places", "/places"),
+    Module("residents", "/people/residents"),
+    Module("managed", "/people/managed"),
+    Module("policy", "/policy"),
+    Module("zones", "/zones"),
+    Module("lab", "/lab", action=LAB_VIEW),
+    Module("tracing", "/tracing"),
+    Module("quarantine", "/quarantine", action=QUARANTINE_VIEW),
+    Module("supplies", "/supplies", action=SUPPLIES_VIEW),
+    Module("enterprises", "/enterprises", action=ENTERPRISES_VIEW),
+    Module("hotline", "/hotline", action=HOTLINE_READ),
+    Module("inspection", "/inspection", action=INSPECTION_READ),
+    Module("dashboard", "/dashboard", action=DASHBOARD_VIEW),
+    Module("audit", "/audit", action=AUDIT_READ),
 )
-PLACEHOLDER_MODULES = tuple(m for m in MODULES if not m.built)
 
 
 def csrf_field(request: Request) -> Markup:
