@@ -1,4 +1,4 @@
-"""A dashboard is kept `dashboard_cache_seconds` for the same jurisdiction, view and day, never across them."""
+"""A dashboard is kept `dashboard_cache_seconds` for the same user, sections and day, never across them."""
 
 from __future__ import annotations
 
@@ -16,14 +16,20 @@ def test_a_dashboard_is_reused_only_for_the_same_jurisdiction_and_view(demo_city
         with unit_of_work(demo_city.engine) as session:
             city = factories.actor(session, role="commander")
             district = factories.actor(session, role="commander", jurisdiction="140213")
+            colleague = factories.actor(session, role="commander")  # same role and jurisdiction, another user
             first = service.dashboard(session, actor=city, view_all=True)
             again = service.dashboard(session, actor=city, view_all=True)
             narrow = service.dashboard(session, actor=district, view_all=True)
             own_view = service.dashboard(session, actor=city)
-        assert (first["cached"], again["cached"], narrow["cached"]) == (False, True, False)
+            other = service.dashboard(session, actor=colleague, view_all=True)
+            prevention = factories.actor(session, role="prevention")
+            narrowed = service.dashboard(session, actor=prevention)
+            widened = service.dashboard(session, actor=prevention, view_all=True)
+        assert (first["cached"], again["cached"], narrow["cached"], other["cached"]) == (False, True, False, False)
         assert again["sections"] == first["sections"] and again["computed_at"] == first["computed_at"]
         assert narrow["jurisdiction"] == "140213" and first["jurisdiction"] == "140200"
-        assert own_view["cached"] is False  # another view of the same user is its own entry
+        assert narrowed["own_view"] and not widened["own_view"] and not widened["cached"]  # two views, two entries
+        assert own_view["cached"] is True  # the command's own view is every section: the same dashboard
         monkeypatch.setenv("FANGKONG_DASHBOARD_CACHE_SECONDS", "0")
         reset_settings()
         with unit_of_work(demo_city.engine) as session:

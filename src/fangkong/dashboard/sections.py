@@ -1,7 +1,9 @@
-"""Each module's figures for the dashboard, read through the module's own list functions.
+"""Each module's figures for the dashboard.
 
-Every figure is counted by the very function behind the list it links to (page size 1: only the
-total is wanted), so the number on the dashboard is the number of rows the link shows.
+A figure is counted by the function behind the list it links to (page size 1: only the total is
+wanted), or, where a module has many figures over one table (people under management, the hotline's
+14 days), by one grouped read under the same conditions as its lists. tests/dashboard holds every
+figure to the total of the list it links to.
 """
 
 from __future__ import annotations
@@ -21,16 +23,15 @@ from fangkong.hotline import queries as hotline_queries
 from fangkong.inspection import service as inspection
 from fangkong.lab import queries as lab_queries
 from fangkong.people import cases, overrides
+from fangkong.people.case_models import CASE_SOURCES
 from fangkong.people.managed_counts import managed_counts_once
+from fangkong.people.managed_models import CATEGORIES
 from fangkong.quarantine import service as quarantine
 from fangkong.supplies import figures as supplies_figures
 from fangkong.zones import service as zones
 
 TREND_DAYS = 14
-MANAGED_CATEGORIES = ("close_contact", "inbound", "from_high_risk_zone", "from_low_risk_zone", "high_risk_job",
-                      "secondary_contact", "from_medium_risk_zone")
-PHASE_KINDS = ("centralized_quarantine", "home_quarantine", "home_monitoring")
-CASE_SOURCES = ("lab", "clinic", "screening", "managed", "other")
+PHASE_KINDS = ("centralized_quarantine", "home_quarantine", "home_monitoring")  # the phases that restrict movement
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Part:
 
 @dataclass(frozen=True)
 class Section:
-    key: str  # translation key dashboard.<key>.title
+    key: str  # its title is the translation dashboard.sections.<key>, its figures dashboard.<key>.<figure>
     action: str  # the role must be allowed this to see the section (and the lists it links to)
     build: Callable[[Session, object, date], Part]
 
@@ -96,7 +97,7 @@ def managed_figures(session: Session, actor, on: date) -> Part:
     out += [figure(f"phase_{kind}", counts.in_phase_by_kind[kind], status="in_phase", phase_kind=kind)
             for kind in PHASE_KINDS]
     out += [figure(f"category_{c}", counts.in_phase_by_category[c], status="in_phase", category=c)
-            for c in MANAGED_CATEGORIES if counts.in_phase_by_category[c]]
+            for c in CATEGORIES if counts.in_phase_by_category[c]]
     out.append(figure("releasing_today", counts.releasing, release_from=on, release_to=on))
     return Part(out, {"released": trends.managed_released_per_day(session, actor.jurisdiction,
                                                                   trends.window(on, TREND_DAYS))})
@@ -106,13 +107,13 @@ def quarantine_figures(session: Session, actor, on: date) -> Part:
     live = managed_counts_once(session, scope=actor.jurisdiction, day=on).live_by_plan_district
     answer = quarantine.occupancy(session, scope=quarantine.scope_of(session, actor), start=on, everyone=live)
     api = link("/api/v1/quarantine/occupancy", start=on.isoformat())
-    href = link("/quarantine/occupancy", start=on.isoformat())
+    href = "/quarantine/occupancy"
     tomorrow = answer.get("tomorrow") or {"arriving": 0, "departing": 0, "rooms_freed": 0}
     figures = [Figure("beds", answer["beds"], href, api, pick="beds"),
-            Figure("occupied", answer["occupied"], href, api, pick="occupied"),
-            Figure("arriving_tomorrow", tomorrow["arriving"], href, api, pick="tomorrow.arriving"),
-            Figure("departing_tomorrow", tomorrow["departing"], href, api, pick="tomorrow.departing"),
-            Figure("rooms_freed_tomorrow", tomorrow["rooms_freed"], href, api, pick="tomorrow.rooms_freed")]
+               Figure("occupied", answer["occupied"], href, api, pick="occupied"),
+               Figure("arriving_tomorrow", tomorrow["arriving"], href, api, pick="tomorrow.arriving"),
+               Figure("departing_tomorrow", tomorrow["departing"], href, api, pick="tomorrow.departing"),
+               Figure("rooms_freed_tomorrow", tomorrow["rooms_freed"], href, api, pick="tomorrow.rooms_freed")]
     return Part(figures, {"places_needed": list(answer["city"]["current"])})
 
 
@@ -137,19 +138,19 @@ def hotline_figures_of(session: Session, actor, on: date) -> Part:
     start = on - timedelta(days=TREND_DAYS - 1)
     totals, by_day = hotline_figures.totals_by_day(session, actor=actor, start=start, end=on)
     api = link("/api/v1/hotline/figures", start=start.isoformat(), end=on.isoformat())
-    href = link("/hotline", start=start.isoformat(), end=on.isoformat())
-    out = [Figure(key, totals[key], href, api, pick=f"total.{key}")
+    out = [Figure(key, totals[key], "/hotline", api, pick=f"total.{key}")
            for key in ("received", "replied", "on_time", "late")]
-    for key, filters in (("overdue_open", {"due": "overdue"}), ("over_enforcement", {"over_enforcement": "true"})):
-        total = _total(hotline_queries.list_tickets(session, actor=actor, per_page=1, **{
-            k: (v == "true" if k == "over_enforcement" else v) for k, v in filters.items()}))
-        out.append(Figure(key, total, link("/hotline/tickets", **filters), link("/api/v1/hotline/tickets", **filters)))
+    overdue = _total(hotline_queries.list_tickets(session, actor=actor, due="overdue", per_page=1))
+    complaints = _total(hotline_queries.list_tickets(session, actor=actor, over_enforcement=True, per_page=1))
+    for key, total, query in (("overdue_open", overdue, "due=overdue"),
+                              ("over_enforcement", complaints, "over_enforcement=true")):
+        out.append(Figure(key, total, f"/hotline/tickets?{query}", f"/api/v1/hotline/tickets?{query}"))
     days = trends.window(on, TREND_DAYS)
     return Part(out, {key: [by_day.get(day, {}).get(key, 0) for day in days] for key in ("received", "replied")})
 
 
 def inspection_figures(session: Session, actor, on: date) -> Part:
-    items, total, by_source = inspection.list_items(session, scope=actor.jurisdiction, state="open", per_page=1)
+    _, total, by_source = inspection.list_items(session, scope=actor.jurisdiction, state="open", per_page=1)
     out = [Figure("open_items", total, "/inspection", link("/api/v1/inspection/items", state="open"))]
     for source, count in sorted(by_source.items()):
         out.append(Figure(f"open_{source}", count, link("/inspection", source=source),
@@ -166,16 +167,12 @@ def over_enforcement_figures(session: Session, actor, on: date) -> Part:
     zone_items = zones.over_enforcement_items(session, scope=actor.jurisdiction, on=on)
     people_api = link("/api/v1/reports/over-enforcement", on=iso)
     zones_api = link("/api/v1/reports/over-enforcement/zones", on=iso)
-    return Part([Figure("overrides", len(local_overrides), "/zones/over-enforcement", people_api,
-                   pick="overrides"),
-            Figure("stricter_plans", stricter, "/zones/over-enforcement", people_api,
-                   pick="plans"),
-            Figure("zone_overrides", len(zone_items["overrides"]), "/zones/over-enforcement", zones_api,
-                   pick="overrides"),
-            Figure("zones_overdue", len(zone_items["overdue"]), "/zones/over-enforcement", zones_api,
-                   pick="overdue"),
-            Figure("zones_wider", len(zone_items["wider"]), "/zones/over-enforcement", zones_api,
-                   pick="wider")], {})
+    page = "/zones/over-enforcement"
+    return Part([Figure("overrides", len(local_overrides), page, people_api, pick="overrides"),
+                 Figure("stricter_plans", stricter, page, people_api, pick="plans"),
+                 Figure("zone_overrides", len(zone_items["overrides"]), page, zones_api, pick="overrides"),
+                 Figure("zones_overdue", len(zone_items["overdue"]), page, zones_api, pick="overdue"),
+                 Figure("zones_wider", len(zone_items["wider"]), page, zones_api, pick="wider")], {})
 
 
 def headline_part(headline) -> Callable[[Session, object, date], Part]:

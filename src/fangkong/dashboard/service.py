@@ -67,9 +67,14 @@ def all_sections() -> tuple[Section, ...]:
 
 
 def dashboard(session: Session, *, actor, on: date | None = None, view_all: bool = False) -> dict:
-    """The dashboard as computed at most `dashboard_cache_seconds` ago (`cached` says which)."""
+    """The dashboard as computed at most `dashboard_cache_seconds` ago (`cached` says which).
+
+    Kept per user (what a hotline handler or a site's staff may count depends on more than the
+    jurisdiction) and per the sections the request may read (an API token's scopes narrow them)."""
     day = on or clock.today()
-    key = (str(session.get_bind().engine.url), actor.jurisdiction.code, getattr(actor.user, "role", None), view_all, day)
+    chosen, narrowed = sections_for(actor, view_all=view_all)
+    key = (str(session.get_bind().engine.url), getattr(actor.user, "id", None), actor.jurisdiction.code,
+           tuple(s.key for s in chosen), narrowed, day)
     return cache.cached(key, lambda: compute(session, actor=actor, day=day, view_all=view_all))
 
 
