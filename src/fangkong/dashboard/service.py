@@ -54,16 +54,12 @@ class ReportActor:
 
 def sections_for(actor, *, view_all: bool = False) -> tuple[list[Section], bool]:
     """The sections of the actor's view, and whether it is the role's own (narrower) view."""
-    allowed = [s for s in all_sections() if actor.may(s.action)]
+    allowed = [s for s in SECTIONS if actor.may(s.action)]
     focus = ROLE_VIEWS.get(getattr(actor.user, "role", None))
     if view_all or not focus:
         return allowed, False
     own = [s for key in focus for s in allowed if s.key == key]
     return (own, True) if own else (allowed, False)
-
-
-def all_sections() -> tuple[Section, ...]:
-    return SECTIONS
 
 
 def dashboard(session: Session, *, actor, on: date | None = None, view_all: bool = False) -> dict:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, clock
 from fangkong.core.dates import parse_day
 from fangkong.core.deps import get_session
+from fangkong.core.errors import NotFound
 from fangkong.core.permissions import DASHBOARD_VIEW, REPORTS_DAILY, Actor, require
 from fangkong.dashboard import report, service
 from fangkong.web.templating import render
@@ -31,7 +32,7 @@ def dashboard_page(request: Request, view: str = "", actor: Actor = Depends(requ
 def daily_report(fmt: str, date: str = "", actor: Actor = Depends(require(REPORTS_DAILY)),
                  session: Session = Depends(get_session)) -> Response:
     if fmt not in report.FORMATS:
-        return Response(status_code=404)
+        raise NotFound("report_format", f"no daily report as .{fmt}: one of {', '.join(report.FORMATS)}")
     day = parse_day(date, "date") or clock.today()
     built = report.build(session, on=day, actor=actor)
     audit.record(session, actor=actor, action="report.daily", object_type="daily_report",

@@ -9,6 +9,7 @@ Prices are integers in fen, compared exactly: price × 100 > reference × (100 +
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fangkong.config import get_settings
@@ -70,8 +71,11 @@ def _record(session: Session, package: SupplyPackage, old: int | None, *, actor,
             return None
         alert = Alert(package_id=package.id, change_id=change.id, price_fen=package.price_fen,
                       reference_fen=package.reference_fen, margin_pct=margin, raised_at=now, is_open=True)
-        session.add(alert)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(alert)
+        except IntegrityError:  # a concurrent change raised the pack's one open alert first: none more
+            return None
         return alert
     if open_alert is not None:  # back within the margin: the alert is over
         open_alert.is_open, open_alert.closed_at = False, now
