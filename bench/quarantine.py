@@ -152,19 +152,23 @@ def _raw_read(engine) -> float:
 
 
 def _print(result: dict) -> None:
-    table = Table(title=f"quarantine — {result['people']:,} people under management, {result['sites']} sites, "
-                        f"{result['rooms']:,} rooms, {result['beds']:,} beds")
-    table.add_column("measure")
-    for backend in result["backends"]:
-        table.add_column(backend, justify="right")
-    rows = result["backends"].values()
-    for label, key in (
+    print_measures(f"quarantine — {result['people']:,} people under management, {result['sites']} sites, "
+                   f"{result['rooms']:,} rooms, {result['beds']:,} beds", result["backends"], (
         ("queue on 11-11", "queue"), ("placed (of 10,000 asked)", "placed"), ("left (no bed)", "left_of_asked"),
         ("rooms used", "rooms_used"), ("assign (s)", "assign_seconds"), ("raw writes (s)", "raw_assign_seconds"),
         ("assign / raw", "assign_ratio"), ("forecast 14 d (s)", "forecast_seconds"),
         ("occupancy 14 d (s)", "occupancy_seconds"), ("raw grouped read (s)", "raw_read_seconds"),
         ("forecast / raw", "forecast_ratio"), ("places freed, 14 d", "freed_places_14d"),
         ("equal to dry run", "equal_to_dry_run"), ("setup (s)", "setup_seconds"),
-    ):
-        table.add_row(label, *(f"{r[key]:,}" if not isinstance(r[key], bool) else str(r[key]) for r in rows))
+    ))
+
+
+def print_measures(title: str, backends: dict, measures) -> None:
+    """A table of (label, key) measures, one column per backend: numbers with separators, flags as words."""
+    table = Table(title=title)
+    table.add_column("measure")
+    for backend in backends:
+        table.add_column(backend, justify="right")
+    for label, key in measures:
+        table.add_row(label, *(str(r[key]) if isinstance(r[key], bool) else f"{r[key]:,}" for r in backends.values()))
     Console().print(table)

@@ -21,8 +21,7 @@ import time
 from datetime import date
 from types import SimpleNamespace
 
-from rich.console import Console
-from rich.table import Table
+from bench.quarantine import print_measures
 
 DAY = date(2022, 11, 13)
 COMMUNITIES, COMPOUNDS_EACH, BUILDINGS, SEALED, UNITS, HOUSEHOLDS = 50, 2, 600, 500, 4, 15
@@ -187,18 +186,11 @@ def _raw(engine) -> float:
 
 
 def _print(result: dict) -> None:
-    table = Table(title=f"supplies — bulk order for {result['sealed_buildings']} sealed buildings "
-                        f"({result['households']:,} households in {result['buildings']} buildings)")
-    table.add_column("measure")
-    for backend in result["backends"]:
-        table.add_column(backend, justify="right")
-    rows = result["backends"].values()
-    for label, key in (
+    print_measures(f"supplies — bulk order for {result['sealed_buildings']} sealed buildings "
+                   f"({result['households']:,} households in {result['buildings']} buildings)", result["backends"], (
         ("sealed households", "households_sealed"), ("orders created", "orders"), ("orders stored", "stored"),
         ("priority (special needs)", "priority"), ("unassigned (no room)", "unassigned"),
         ("points over capacity", "points_over_capacity"), ("orders outside the zone", "orders_outside_zone"),
         ("bulk order (s)", "order_seconds"), ("raw writes (s)", "raw_seconds"), ("order / raw", "ratio"),
         ("≤ 3 s", "met"),
-    ):
-        table.add_row(label, *(f"{r[key]:,}" if not isinstance(r[key], bool) else str(r[key]) for r in rows))
-    Console().print(table)
+    ))
