@@ -66,10 +66,10 @@ class Visit:
 
 
 def chromium_page(playwright) -> Visit:
-    """Debian's Chromium, a 1280×900 zh-CN page with a 15 s default timeout, watched (see Visit)."""
+    """Debian's Chromium, a 1280×900 zh-CN page with a 30 s default timeout, watched (see Visit)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(30_000)
     visit = Visit(browser, page)
     page.on("request", lambda request: visit.requested.append(request.url))
     page.on("pageerror", lambda error: visit.problems.append(str(error)))
@@ -77,9 +77,16 @@ def chromium_page(playwright) -> Visit:
 
 
 def log_in(page, base: str, username: str, password: str, *, lands_on: str, next: str | None = None) -> None:
-    """The login form, filled and sent; waits until the browser is on `lands_on` (a path)."""
+    """The login form, filled and sent; returns once the browser has the answer for `lands_on` (a path).
+
+    Waits for the redirect to be committed, not for the page's `load` event: the test's own selectors
+    wait for what it needs, and a refused login fails at once with the status and the page's message."""
     page.goto(base + "/login" + (f"?next={next}" if next else ""))
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + lands_on, timeout=45_000)
+    with page.expect_response(lambda r: r.request.method == "POST" and urlsplit(r.url).path == "/login",
+                              timeout=60_000) as sent:
+        page.click("button[type=submit]")
+    if sent.value.status != 303:
+        pytest.fail(f"login as {username} answered {sent.value.status}: {page.inner_text('body')[:300]}")
+    page.wait_for_url(base + lands_on, wait_until="commit", timeout=60_000)

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import factories
 import pytest
+from liveserver import log_in
 
 from tracing.test_browser import CHROMIUM, CHROMIUM_ARGS, demo_server  # noqa: F401 - the demo city's live server
 
@@ -23,11 +24,7 @@ def test_capacity_page_draws_its_charts_from_the_demo(demo_server):  # noqa: F81
         page.set_default_timeout(15_000)
         page.on("request", lambda request: requested.append(request.url))
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.goto(demo_server + "/login?next=/lab")
-        page.fill("#username", "commander-zhao")
-        page.fill("#password", factories.ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(demo_server + "/lab", timeout=45_000)
+        log_in(page, demo_server, "commander-zhao", factories.ADMIN_PASSWORD, lands_on="/lab", next="/lab")
         page.wait_for_selector("[data-testid=capacity-chart] svg")
         page.wait_for_selector("[data-testid=turnaround-chart] svg")
         assert page.locator("[data-testid=capacity-chart] svg rect, [data-testid=capacity-chart] svg path").count() > 3

@@ -4,7 +4,6 @@ single tubes for fever clinics, people under management and high-risk zones, mas
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 import factories
 import lab_factories as lf

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import factories
 import pytest
-from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from liveserver import CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium, serve
 
 from fangkong.app import create_app
 from fangkong.core.db import unit_of_work
@@ -40,11 +40,8 @@ def test_chain_page_draws_clusters_and_a_cluster_graph_locally(demo_server):
         page.set_default_timeout(15_000)
         page.on("request", lambda request: requested.append(request.url))
         page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.goto(demo_server + "/login?next=/tracing/chains")
-        page.fill("#username", "commander-zhao")
-        page.fill("#password", factories.ADMIN_PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(demo_server + "/tracing/chains", timeout=45_000)
+        log_in(page, demo_server, "commander-zhao", factories.ADMIN_PASSWORD, lands_on="/tracing/chains",
+               next="/tracing/chains")
         page.wait_for_selector("#chain-cluster[data-cluster]")
         assert page.locator("#chain-overview canvas").count() >= 1
         assert page.locator("#chain-cluster canvas").count() >= 1

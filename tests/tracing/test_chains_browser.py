@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import factories
 import pytest
-from liveserver import CHROMIUM, CHROMIUM_ARGS, require_chromium, serve
+from liveserver import CHROMIUM, CHROMIUM_ARGS, log_in, require_chromium, serve
 
 from bench import chain_data
 from fangkong.app import create_app
@@ -37,12 +37,9 @@ def test_chain_page_draws_at_benchmark_size(fresh_database):
             page.set_default_timeout(30_000)
             page.on("request", lambda request: requested.append(request.url))
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.goto(base + "/login?next=/tracing/chains")
-            page.fill("#username", "commander-chains")
-            page.fill("#password", factories.ADMIN_PASSWORD)
             started = time.monotonic()
-            page.click("button[type=submit]")
-            page.wait_for_url(base + "/tracing/chains", timeout=45_000)
+            log_in(page, base, "commander-chains", factories.ADMIN_PASSWORD, lands_on="/tracing/chains",
+                   next="/tracing/chains")
             page.wait_for_selector(f"#chain-overview[data-drawn='{MAX_CLUSTER_NODES}']")
             page.wait_for_selector("#chain-cluster[data-cluster='1']")  # the largest cluster holds case 1
             drawn = time.monotonic() - started

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import factories
 import pytest
+from liveserver import log_in
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,11 +30,8 @@ def test_occupancy_board_and_day_pages_render_all_local(page, demo_server):  # n
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
-    page.goto(base + "/login?next=/quarantine/occupancy")
-    page.fill("#username", "commander-wang")
-    page.fill("#password", factories.ADMIN_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/quarantine/occupancy", timeout=45_000)
+    log_in(page, base, "commander-wang", factories.ADMIN_PASSWORD, lands_on="/quarantine/occupancy",
+           next="/quarantine/occupancy")
     page.wait_for_selector('#occupancy-chart[data-drawn="1"]')
     page.select_option("[data-testid=pack]", "measures20")
     page.get_by_test_id("forecast-show").click()

@@ -3,17 +3,13 @@ requested off the machine (no tile server)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlsplit
 
 import factories
 import pytest
+from liveserver import chromium_page, log_in, require_chromium, serve
 from sqlalchemy.orm import Session
 
 from fangkong.app import create_app
@@ -26,42 +22,20 @@ from fangkong.zones import service
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ZH, EN = catalog("zh"), catalog("en")
 TODAY = date(2022, 11, 13)
 
 
 @pytest.fixture
 def demo_server(fresh_database) -> Iterator[tuple[str, object]]:
-    if shutil.which(CHROMIUM) is None:
-        reason = f"{CHROMIUM} is missing (apt-get install chromium); no browser is ever downloaded"
-        if os.environ.get("FANGKONG_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
-    import uvicorn
-
+    require_chromium()
     engine = fresh_database.engine
     generate_city(engine, population=3_000, seed=7, workers=0)
     build_scenario(engine, seed=7)
     with unit_of_work(engine) as session:
         factories.user(session, role="commander", username="commander-wang")
-    app = create_app(engine=engine)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", engine
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(engine=engine)) as base:
+        yield base, engine
 
 
 @pytest.fixture
@@ -69,13 +43,9 @@ def page() -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        browser_page = context.new_page()
-        browser_page.set_default_timeout(15_000)
-        yield browser_page
-        context.close()
-        browser.close()
+        visit = chromium_page(playwright)
+        yield visit.page
+        visit.browser.close()
 
 
 def _zones_on(engine, day: date) -> int:
@@ -91,11 +61,7 @@ def test_zone_map_and_public_list_render_with_the_demo_zones_all_local(page, dem
     page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
 
-    page.goto(base + "/login?next=/zones/map")
-    page.fill("#username", "commander-wang")
-    page.fill("#password", factories.ADMIN_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/zones/map", timeout=45_000)  # login + first map page on a loaded 2-core CI machine
+    log_in(page, base, "commander-wang", factories.ADMIN_PASSWORD, lands_on="/zones/map", next="/zones/map")
     page.wait_for_selector('#zone-map[data-drawn="2022-11-13"]')
     in_force = _zones_on(engine, TODAY)
     assert in_force > 0 and page.get_by_test_id("map-count").inner_text() == str(in_force)
