@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -124,6 +126,15 @@ class FangkongApp(FastAPI):
         return self.openapi_schema
 
 
+@asynccontextmanager
+async def routes_prepared(app: FastAPI) -> AsyncIterator[None]:
+    """FastAPI prepares each route's request and response models on the first request that reaches it,
+    about a second for this app on our machines; building the OpenAPI schema at start-up prepares them
+    all, so the first user of a new process (the commander opening the dashboard) does not pay for it."""
+    app.openapi()
+    yield
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     if not settings.secret_key:
@@ -138,6 +149,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url="/api/openapi.json",
         docs_url=None,  # Swagger UI would load its assets from the internet
         redoc_url=None,
+        lifespan=routes_prepared,
     )
     app.state.settings = settings
     app.state.engine = engine

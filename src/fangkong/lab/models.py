@@ -119,7 +119,7 @@ class TubeResult(Base):
     __tablename__ = "tube_result"
     __table_args__ = (
         UniqueConstraint("round_id", "barcode", name="uq_tube_result_round_barcode"),
-        Index("ix_tube_result_lab_day", "lab_id", "tested_on"),
+        Index("ix_tube_result_lab_day", "lab_id", "tested_on", "round_id", "turnaround_minutes"),  # covers day totals
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

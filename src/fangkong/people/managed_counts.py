@@ -10,11 +10,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.jurisdiction import Jurisdiction
+from fangkong.people.managed_models import ManagedPlan as Plan
 from fangkong.people.managed_queries import MP, PP, within
+from fangkong.people.plans import status_for
 
 
 @dataclass(frozen=True)
@@ -28,29 +30,33 @@ class ManagedCounts:
 
 
 def managed_counts(session: Session, *, scope: Jurisdiction, day: date) -> ManagedCounts:
-    """Only people not released before `day` are read (every bucket here has release_on >= day): the
-    index on release_on keeps the scan to the live people, not everyone ever managed."""
-    status = case((MP.status == "case", "case"), (MP.release_on <= day, "released"), (MP.starts_on > day, "pending"),
-                  else_="in_phase")
-    releasing = case((MP.release_on == day, 1), else_=0)
+    """Only people on a plan not released before `day` are read (every bucket here has release_on >= day).
+
+    A person's category, first day and release day are copied from their plan, so people are counted
+    per (plan, district, stored status) — an index-only scan of ix_managed_person_plan_district_status
+    in its own order — and the plan's dates give each group its status on the day (plans.status_for)."""
+    plans = {row.id: row for row in session.execute(
+        select(Plan.id, Plan.category, Plan.starts_on, Plan.release_on).where(Plan.release_on >= day))}
     rows = session.execute(
-        select(MP.category, status, MP.plan_id, MP.district_id, func.count(), func.sum(releasing))
-        .where(within(scope), MP.release_on >= day).group_by(MP.category, status, MP.plan_id, MP.district_id)
-    ).all()
-    plan_ids = sorted({row[2] for row in rows})
+        select(MP.plan_id, MP.district_id, MP.status, func.count())
+        .where(within(scope), MP.plan_id.in_(select(Plan.id).where(Plan.release_on >= day)))
+        .group_by(MP.plan_id, MP.district_id, MP.status)
+    ).all() if plans else []
     kinds = dict(session.execute(
-        select(PP.plan_id, PP.kind).where(PP.plan_id.in_(plan_ids), PP.starts_on <= day, PP.ends_on >= day)
-    ).all()) if plan_ids else {}
+        select(PP.plan_id, PP.kind).where(PP.plan_id.in_(sorted(plans)), PP.starts_on <= day, PP.ends_on >= day)
+    ).all()) if plans else {}
     by_status, by_category, by_kind, live, live_district, leaving = (Counter(), Counter(), Counter(), Counter(),
                                                                      Counter(), 0)
-    for category, state, plan_id, district_id, count, releases in rows:
+    for plan_id, district_id, stored_status, count in rows:
+        plan = plans[plan_id]
+        state = status_for(stored_status, plan.starts_on, plan.release_on, day)
         by_status[state] += count
-        leaving += int(releases or 0)
+        leaving += count if plan.release_on == day else 0
         if state in ("pending", "in_phase"):
             live[plan_id] += count
             live_district[(plan_id, district_id)] += count
         if state == "in_phase":
-            by_category[category] += count
+            by_category[plan.category] += count
             if plan_id in kinds:
                 by_kind[kinds[plan_id]] += count
     return ManagedCounts(by_status, by_category, by_kind, leaving, live, live_district)

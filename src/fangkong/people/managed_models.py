@@ -35,7 +35,7 @@ class ManagedPerson(Base):
     __table_args__ = (
         Index("ix_managed_person_district_status_release", "district_id", "status", "release_on"),
         Index("ix_managed_person_resident_category_anchor", "resident_id", "category", "anchor"),
-        Index("ix_managed_person_plan_district", "plan_id", "district_id"),
+        Index("ix_managed_person_plan_district_status", "plan_id", "district_id", "status"),
         # only non-residents have a document: residents cost the index nothing, also when a switch moves them
         Index(
             "ix_managed_person_document_mac", "document_mac",
@@ -53,7 +53,7 @@ class ManagedPerson(Base):
     anchor: Mapped[date] = mapped_column(Date)  # day 0 of the plan
     identified_on: Mapped[date] = mapped_column(Date)  # days before it are not owed
     source: Mapped[str] = mapped_column(String(16))
-    plan_id: Mapped[int] = mapped_column(ForeignKey("managed_plan.id"))  # indexed by ix_managed_person_plan_district
+    plan_id: Mapped[int] = mapped_column(ForeignKey("managed_plan.id"))  # indexed by ix_managed_person_plan_district_status
     # copied from the plan for lists and their indexes
     pack: Mapped[str] = mapped_column(String(20))  # pack of the plan's latest recomputation
     # status and phase_kind as of the last write or `advance_statuses`; lists compute them from dates

@@ -50,7 +50,7 @@ def groups(session: Session, scope: SiteScope, start: date,
     """Live people (not a case, release after `start`) by (site of their live stay or None, plan, district).
 
     Two cheap reads instead of one join over everyone: all people by (plan, district) — the index
-    ix_managed_person_plan_district, as the policy switch reads them — and the placed ones from the
+    ix_managed_person_plan_district_status, as the policy switch reads them — and the placed ones from the
     small stays table by (site, plan, district); the difference is who is not placed.
     """
     live = [MP.status != "case", MP.release_on > start]
