@@ -10,25 +10,30 @@ planner statistics refreshed (PostgreSQL: VACUUM ANALYZE). Size knobs: FANGKONG_
 (FANGKONG_BENCH_DASHBOARD_SCANS, default 0): no dashboard figure or report table reads the scan
 table, and loading them takes 20–30 minutes per backend on this machine (see bench/tracing.py).
 
-Timed, as a city-level commander with a token, every section (`view_all=true`):
-- cold: a new engine (empty pool and connection caches) and a new app, started (its lifespan prepares
-  the routes: `startup_p50_ms`), the dashboard cache emptied, then its first `GET /api/v1/dashboard`,
-  checked to be computed, not kept; COLD times, p95;
-- warm: WARM further requests to the same app, p95 (the dashboard is kept FANGKONG_DASHBOARD_CACHE_SECONDS,
-  60 s by default: these are answered from it);
-- uncached: WARM requests to the same app with the cache off (each computes every figure), p95;
-- raw limit: the SELECT statements one uncached request sent, replayed through the plain driver cursor;
+Timed, as a city-level commander with a token, every section (`view_all=true`), each server our app
+in its own uvicorn process (as `fangkong serve` runs it), asked over one keep-alive connection:
+- cold: a new process, started (its lifespan prepared the routes: `startup_p50_ms` is the time until it
+  accepts connections), and its first `GET /api/v1/dashboard`, checked to be computed, not kept; COLD
+  processes, p95;
+- warm: WARM further requests to each of those processes (COLD × WARM in all), p95 (the dashboard is kept
+  FANGKONG_DASHBOARD_CACHE_SECONDS, 60 s by default: these are answered from it);
+- uncached: a process with the cache off (each request computes every figure), WARM requests after
+  its first, p95;
+- raw limit: the SELECT statements one computation sent, replayed through the plain driver cursor;
 - the daily report: report.build + write_xlsx, and report.build + write_pdf, seconds each.
 """
 
 from __future__ import annotations
 
+import http.client
 import io
+import json
 import os
 import random
 import statistics
 import time
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from rich.console import Console
 from rich.table import Table
@@ -169,33 +174,56 @@ SCOPES = ["dashboard.view", "residents.read", "zones.view", "managed.read", "qua
           "hotline.read", "inspection.read", "reports.over_enforcement"]  # every section of the commander
 
 
+class _Server:
+    """Our app in its own uvicorn process (bench.tracing_api._start: it accepts connections once started),
+    asked over one keep-alive HTTP connection; `get` answers like a test client's."""
+
+    def __init__(self, db, **env: str) -> None:
+        from bench.tracing_api import ROOT, _start
+
+        self.began = time.perf_counter()
+        self.process, port = _start(["--factory", "fangkong.app:create_app"], {
+            **os.environ, "FANGKONG_DATABASE_URL": db.url, "PYTHONPATH": str(ROOT), **env})
+        self.started = time.perf_counter()
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+
+    def get(self, path: str, headers: dict) -> SimpleNamespace:
+        self.connection.request("GET", path, headers=headers)
+        answer = self.connection.getresponse()
+        text = answer.read().decode()
+        return SimpleNamespace(status_code=answer.status, text=text, json=lambda: json.loads(text))
+
+    def __enter__(self) -> "_Server":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.connection.close()
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
 def _measure(db, token: str) -> dict:
     from fastapi.testclient import TestClient
 
     from fangkong.app import create_app
     from fangkong.config import reset_settings
-    from fangkong.core.db import make_engine
-    from fangkong.dashboard import cache
 
     headers = {"Authorization": f"Bearer {token}"}
-    cold, startup = [], []
+    cold, startup, warm = [], [], []
     for _ in range(COLD):
-        cache.clear()
-        engine = make_engine(db.url)
-        began = time.perf_counter()
-        with TestClient(create_app(engine=engine)) as client:  # started: the lifespan prepared the routes
-            started = time.perf_counter()
-            response = client.get(PATH, headers=headers)
-            cold.append(time.perf_counter() - started)
-        startup.append(started - began)
-        assert response.status_code == 200 and response.json()["cached"] is False, response.text
-        engine.dispose()
-    client = TestClient(create_app(engine=db.engine))
-    warm = _timed(client, PATH, headers, WARM + 1)[1:]  # the first one computes and keeps the dashboard
-    os.environ["FANGKONG_DASHBOARD_CACHE_SECONDS"] = "0"  # every request computes it afresh
+        with _Server(db) as server:
+            began = time.perf_counter()
+            response = server.get(PATH, headers)
+            cold.append(time.perf_counter() - began)
+            startup.append(server.started - server.began)
+            assert response.status_code == 200 and response.json()["cached"] is False, response.text
+            warm += _timed(server, PATH, headers, WARM)  # kept from the cold one
+    with _Server(db, FANGKONG_DASHBOARD_CACHE_SECONDS="0") as server:  # every request computes it afresh
+        again = _timed(server, PATH, headers, WARM + 1)[1:]
+    os.environ["FANGKONG_DASHBOARD_CACHE_SECONDS"] = "0"
     reset_settings()
-    try:
-        again = _timed(client, PATH, headers, WARM)
+    try:  # the statements of one computation, in this process, for the raw limit
+        client = TestClient(create_app(engine=db.engine))
         statements, stop = _captured(db.engine)
         response = client.get(PATH, headers=headers)
         stop()

@@ -111,20 +111,40 @@ def session(engine: Engine) -> Iterator[Session]:
         connection.close()
 
 
-@pytest.fixture
-def app(engine: Engine, session: Session):
-    """The real app on the shared test database; requests join the test's rollback session."""
+@pytest.fixture(scope="session")
+def shared_app(engine: Engine):
+    """One app per backend for the run: FastAPI prepares its routes (about a second) once, not per test.
+    Its session override hands out the running test's rollback session (see `app`)."""
+    from fastapi.testclient import TestClient
+
     from fangkong.app import create_app
     from fangkong.core.deps import get_session
 
     application = create_app(engine=engine)
+    current: dict[str, Session] = {}
 
     def _test_session():
-        yield session
-        session.flush()
+        test_session = current["session"]
+        yield test_session
+        test_session.flush()
 
     application.dependency_overrides[get_session] = _test_session
+    application.state.test_session = current
+    with TestClient(application):  # the lifespan: routes prepared
+        pass
     return application
+
+
+@pytest.fixture
+def app(shared_app, session: Session):
+    """The real app on the shared test database; requests join the test's rollback session. The
+    settings are read afresh for each test (as a new app would) and put back after it."""
+    from fangkong.config import get_settings
+
+    shared_app.state.test_session["session"] = session
+    shared_app.state.settings = get_settings()
+    yield shared_app
+    shared_app.state.test_session.clear()
 
 
 @pytest.fixture

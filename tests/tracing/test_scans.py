@@ -3,12 +3,15 @@ nothing silently dropped, re-sending changes nothing; documents stored only encr
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+import pytest
 from sqlalchemy import func, select
 
 import factories
 import tracing_factories as tf
 import zone_factories as zf
-from fangkong.tracing import checks, scans
+from fangkong.tracing import bulk, checks, scans
 from fangkong.tracing.models import EntryCheck, FeverAlert, VenueScan
 
 
@@ -52,6 +55,27 @@ def test_batch_collapses_duplicates_refuses_bad_lines_and_is_idempotent(session)
     assert count(session) == base + 3
     stored = session.scalar(select(VenueScan).where(VenueScan.document_kind == "passport"))
     assert b"E12345678" not in stored.document_enc and stored.person_key == scans.document_key("passport", "E12345678")
+
+
+@pytest.mark.parametrize("minutes", [4, 120])  # PostgreSQL: one INSERT for a few rows, COPY for more (bulk.SMALL_BATCH)
+def test_a_batch_small_or_large_stores_each_minute_once(session, minutes):
+    unit = factories.place_chain(session)
+    market = tf.venue(session, unit)
+    resident = factories.resident(session, unit=unit)
+    base = count(session)
+    start = datetime(2022, 11, 12, 10, 0)
+    records = [{"venue_code": market.code, "resident_id": resident.id,
+                "scanned_at": (start + timedelta(minutes=m, seconds=s)).isoformat()}
+               for m in range(minutes) for s in ((5, 40) if m % 4 == 0 else (5,))]
+    duplicates = (minutes + 3) // 4
+    assert (len(records) > bulk.SMALL_BATCH) == (minutes == 120)
+    actor = zf.actor(session, "prevention")
+    report = scans.ingest(session, records, actor=actor)
+    assert (report.inserted, report.duplicates, report.refused) == (minutes, duplicates, [])
+    assert count(session) == base + minutes
+    again = scans.ingest(session, records, actor=actor)
+    assert (again.inserted, again.duplicates) == (0, minutes + duplicates)
+    assert count(session) == base + minutes
 
 
 def test_a_scanner_outside_the_district_cannot_record_at_its_venues(session):

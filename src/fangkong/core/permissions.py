@@ -185,7 +185,7 @@ def require(action: str):
 def public():
     """Declares a route open to anyone (login page, health, language switch)."""
 
-    def dependency() -> None:
+    async def dependency() -> None:  # async: nothing to wait for, so no trip through the thread pool
         return None
 
     dependency.fangkong_action = None

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock
@@ -45,28 +45,57 @@ def window(start: date) -> list[date]:
     return [start + timedelta(days=i) for i in range(WINDOW_DAYS)]
 
 
-def groups(session: Session, scope: SiteScope, start: date,
-           everyone: Mapping[tuple[int, int | None], int] | None = None) -> list[Group]:
-    """Live people (not a case, release after `start`) by (site of their live stay or None, plan, district).
+@dataclass(frozen=True)
+class LiveStay:
+    site_id: int
+    room_id: int
+    plan_id: int
+    district_id: int | None
+    counted: bool  # the person is live on the first day (not a case, not released) and in the caller's reach
+    site_shown: bool  # the site is one the caller sees (its turnover is shown)
 
-    Two cheap reads instead of one join over everyone: all people by (plan, district) — the index
-    ix_managed_person_plan_district_status, as the policy switch reads them — and the placed ones from the
-    small stays table by (site, plan, district); the difference is who is not placed.
-    """
-    live = [MP.status != "case", MP.release_on > start]
-    placed_query = (
-        select(Stay.site_id, MP.plan_id, MP.district_id, func.count()).select_from(Stay)
-        .join(MP, MP.id == Stay.person_id).where(Stay.state.in_(LIVE_STATES), *live)
-        .group_by(Stay.site_id, MP.plan_id, MP.district_id)
-    )
+
+def live_stays(session: Session, scope: SiteScope, start: date) -> list[LiveStay]:
+    """The live stays a caller's figures need, with their people's plans: one join of the small stays
+    table with the people, shared by the groups and tomorrow's turnover."""
     if scope.staff:
         if scope.site_id is None:
             return []
-        return [Group(*row) for row in session.execute(placed_query.where(Stay.site_id == scope.site_id))]
-    placed = [Group(*row) for row in session.execute(placed_query.where(within(scope.jurisdiction)))]
+        reach = Stay.site_id == scope.site_id
+    else:
+        reach = within(scope.jurisdiction)
+    counted = and_(reach, MP.status != "case", MP.release_on > start)
+    shown = Stay.site_id.in_(scope.site_ids())
+    rows = session.execute(
+        select(Stay.site_id, Stay.room_id, MP.plan_id, MP.district_id, case((counted, True), else_=False),
+               case((shown, True), else_=False))
+        .select_from(Stay).join(MP, MP.id == Stay.person_id)
+        .where(Stay.state.in_(LIVE_STATES), or_(counted, shown))
+    ).all()
+    return [LiveStay(*row) for row in rows]
+
+
+def groups(session: Session, scope: SiteScope, start: date,
+           everyone: Mapping[tuple[int, int | None], int] | None = None,
+           stays: list[LiveStay] | None = None) -> list[Group]:
+    """Live people (not a case, release after `start`) by (site of their live stay or None, plan, district).
+
+    Two cheap reads instead of one join over everyone: all people by (plan, district) — the index
+    ix_managed_person_plan_district_status, as the policy switch reads them — and the placed ones from
+    the small stays table (`live_stays`); the difference is who is not placed.
+    """
+    stays = live_stays(session, scope, start) if stays is None else stays
+    counts: dict[tuple[int, int, int | None], int] = defaultdict(int)
+    for stay in stays:
+        if stay.counted:
+            counts[(stay.site_id, stay.plan_id, stay.district_id)] += 1
+    placed = [Group(*key, count) for key, count in counts.items()]
+    if scope.staff:
+        return placed
     if everyone is None:  # a caller that counted the live people already passes them (the dashboard)
         everyone = {(plan_id, district_id): count for plan_id, district_id, count in session.execute(
-            select(MP.plan_id, MP.district_id, func.count()).where(within(scope.jurisdiction), *live)
+            select(MP.plan_id, MP.district_id, func.count())
+            .where(within(scope.jurisdiction), MP.status != "case", MP.release_on > start)
             .group_by(MP.plan_id, MP.district_id))}
     in_sites: dict[tuple[int, int | None], int] = defaultdict(int)
     for g in placed:
@@ -87,15 +116,18 @@ def occupancy(session: Session, *, scope: SiteScope, start: date | None = None,
     """Per site and city-wide: beds and occupied beds now, places needed per day for 14 days, tomorrow's turnover."""
     start = start or clock.today()
     days = window(start)
-    found = groups(session, scope, start, everyone)
-    plans = stored.load_plans(session, {g.plan_id for g in found})
+    stays = live_stays(session, scope, start)
+    found = groups(session, scope, start, everyone, stays)
+    plans = stored.load_plans(session, {g.plan_id for g in found} | {stay.plan_id for stay in stays})
     curves: dict[int | None, list[int]] = defaultdict(lambda: [0] * WINDOW_DAYS)
     ones = {plan_id: curve(plan, days) for plan_id, plan in plans.items()}
     for g in found:
         _add(curves[g.site_id], ones[g.plan_id], g.count)
     tomorrow = start + timedelta(days=1)
     arriving = sum(g.count for g in found if g.site_id is None and _first_day(plans[g.plan_id]) == tomorrow)
-    return _result(session, scope, start, days, {"current": curves}, tomorrow=tomorrow, arriving=arriving)
+    turnover = _turnover([stay for stay in stays if stay.site_shown], plans, tomorrow)
+    return _result(session, scope, start, days, {"current": curves}, turnover=turnover, tomorrow=tomorrow,
+                   arriving=arriving)
 
 
 def forecast(session: Session, *, scope: SiteScope, pack_id: str, effective: date | None = None,
@@ -130,7 +162,7 @@ def forecast(session: Session, *, scope: SiteScope, pack_id: str, effective: dat
 
 
 def _result(session: Session, scope: SiteScope, start: date, days: list[date], curves: dict, *,
-            tomorrow: date | None = None, arriving: int = 0) -> dict:
+            turnover: dict[int, dict] | None = None, tomorrow: date | None = None, arriving: int = 0) -> dict:
     names = _sites(session, {k for c in curves.values() for k in c if k is not None} | _site_ids(session, scope))
     rows = []
     for site_id in sorted(names, key=lambda s: names[s]["name"]):
@@ -141,8 +173,7 @@ def _result(session: Session, scope: SiteScope, start: date, days: list[date], c
               "beds": sum(r["beds"] for r in rows), "occupied": sum(r["occupied"] for r in rows)}
     if "other" in curves:
         result["freed"] = [a - b for a, b in zip(city["current"], city["other"])]
-    if tomorrow is not None:
-        turnover = _turnover(session, scope, tomorrow)
+    if turnover is not None:
         for row in rows:
             row.update(turnover.get(row["site_id"], {"departing": 0, "rooms_freed": 0}))
         result["tomorrow"] = {"day": tomorrow, "arriving": arriving,
@@ -151,22 +182,17 @@ def _result(session: Session, scope: SiteScope, start: date, days: list[date], c
     return result
 
 
-def _turnover(session: Session, scope: SiteScope, tomorrow: date) -> dict[int, dict]:
+def _turnover(stays: list[LiveStay], plans: Mapping[int, Plan], tomorrow: date) -> dict[int, dict]:
     """By site: people whose centralized phase is over by tomorrow, and rooms all of whose people leave then."""
-    rows = session.execute(
-        select(Stay.site_id, Stay.room_id, MP.plan_id).join(MP, MP.id == Stay.person_id)
-        .where(Stay.state.in_(LIVE_STATES), Stay.site_id.in_(scope.site_ids()))
-    ).all()
-    plans = stored.load_plans(session, {plan_id for _, _, plan_id in rows})
     leaving: dict[int, int] = defaultdict(int)
     staying_rooms, rooms = set(), defaultdict(set)
-    for site_id, room_id, plan_id in rows:
-        rooms[site_id].add(room_id)
-        days = centralized_days(plans[plan_id])
+    for stay in stays:
+        rooms[stay.site_id].add(stay.room_id)
+        days = centralized_days(plans[stay.plan_id])
         if not days or max(days) < tomorrow:
-            leaving[site_id] += 1
+            leaving[stay.site_id] += 1
         else:
-            staying_rooms.add(room_id)
+            staying_rooms.add(stay.room_id)
     return {site_id: {"departing": leaving[site_id], "rooms_freed": len(ids - staying_rooms)}
             for site_id, ids in rooms.items()}
 

@@ -1,4 +1,5 @@
-"""High-volume scan inserts: INSERT OR IGNORE executemany on SQLite, COPY into a staging table on PostgreSQL.
+"""Scan inserts: INSERT OR IGNORE executemany on SQLite; on PostgreSQL one INSERT for a few rows, COPY into a
+staging table for more.
 
 The unique key (person_key, venue_id, at_minute) makes a repeated scan within the same minute, or
 a re-sent batch, collapse into the stored one; each function returns how many rows were new.
@@ -18,6 +19,7 @@ from fangkong.core.db import refresh_statistics
 SCAN_COLUMNS = ("person_key", "resident_id", "document_kind", "document_enc", "venue_id", "scanned_at",
                 "at_minute", "until_minute", "source")
 _NAMES = ", ".join(SCAN_COLUMNS)
+SMALL_BATCH = 100  # PostgreSQL: up to this many rows go in one INSERT … VALUES, more through COPY
 
 
 def _sqlite_time(moment: datetime) -> str:
@@ -28,7 +30,13 @@ def _sqlite_time(moment: datetime) -> str:
 def insert_scans(conn: Connection, rows: Iterable[Sequence]) -> int:
     driver = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
+        rows = list(rows)
         with driver.cursor() as cursor:
+            if len(rows) <= SMALL_BATCH:  # a scan or a few from the app: staging costs more than it saves
+                one = "(" + ", ".join(["%s"] * len(SCAN_COLUMNS)) + ")"
+                cursor.execute(f"INSERT INTO venue_scan ({_NAMES}) VALUES {', '.join([one] * len(rows))} "
+                               "ON CONFLICT DO NOTHING", [value for row in rows for value in row])
+                return cursor.rowcount
             # the scan columns only (no id): staging rows never draw from the id sequence
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS venue_scan_staging ON COMMIT DELETE ROWS AS "
                            f"SELECT {_NAMES} FROM venue_scan WITH NO DATA")
