@@ -35,16 +35,17 @@ def managed_counts(session: Session, *, scope: Jurisdiction, day: date) -> Manag
     A person's category, first day and release day are copied from their plan, so people are counted
     per (plan, district, stored status) — an index-only scan of ix_managed_person_plan_district_status
     in its own order — and the plan's dates give each group its status on the day (plans.status_for)."""
-    plans = {row.id: row for row in session.execute(
-        select(Plan.id, Plan.category, Plan.starts_on, Plan.release_on).where(Plan.release_on >= day))}
+    live_plans = select(Plan.id).where(Plan.release_on >= day)
     rows = session.execute(
         select(MP.plan_id, MP.district_id, MP.status, func.count())
-        .where(within(scope), MP.plan_id.in_(select(Plan.id).where(Plan.release_on >= day)))
-        .group_by(MP.plan_id, MP.district_id, MP.status)
-    ).all() if plans else []
+        .where(within(scope), MP.plan_id.in_(live_plans)).group_by(MP.plan_id, MP.district_id, MP.status)
+    ).all()
+    # read after the people: a plan stored by a policy switch that commits in between is read too
+    plans = {row.id: row for row in session.execute(
+        select(Plan.id, Plan.category, Plan.starts_on, Plan.release_on).where(Plan.release_on >= day))}
     kinds = dict(session.execute(
-        select(PP.plan_id, PP.kind).where(PP.plan_id.in_(sorted(plans)), PP.starts_on <= day, PP.ends_on >= day)
-    ).all()) if plans else {}
+        select(PP.plan_id, PP.kind).where(PP.plan_id.in_(live_plans), PP.starts_on <= day, PP.ends_on >= day)
+    ).all()) if rows else {}
     by_status, by_category, by_kind, live, live_district, leaving = (Counter(), Counter(), Counter(), Counter(),
                                                                      Counter(), 0)
     for plan_id, district_id, stored_status, count in rows:

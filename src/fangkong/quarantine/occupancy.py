@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
@@ -45,8 +46,7 @@ def window(start: date) -> list[date]:
     return [start + timedelta(days=i) for i in range(WINDOW_DAYS)]
 
 
-@dataclass(frozen=True)
-class LiveStay:
+class LiveStay(NamedTuple):  # thousands per read: a tuple is built ~5× faster than a frozen dataclass
     site_id: int
     room_id: int
     plan_id: int
@@ -124,8 +124,9 @@ def occupancy(session: Session, *, scope: SiteScope, start: date | None = None,
     for g in found:
         _add(curves[g.site_id], ones[g.plan_id], g.count)
     tomorrow = start + timedelta(days=1)
-    arriving = sum(g.count for g in found if g.site_id is None and _first_day(plans[g.plan_id]) == tomorrow)
-    turnover = _turnover([stay for stay in stays if stay.site_shown], plans, tomorrow)
+    spans = {plan_id: _centralized_span(plan) for plan_id, plan in plans.items()}
+    arriving = sum(g.count for g in found if g.site_id is None and spans[g.plan_id][0] == tomorrow)
+    turnover = _turnover([stay for stay in stays if stay.site_shown], spans, tomorrow)
     return _result(session, scope, start, days, {"current": curves}, turnover=turnover, tomorrow=tomorrow,
                    arriving=arriving)
 
@@ -182,14 +183,14 @@ def _result(session: Session, scope: SiteScope, start: date, days: list[date], c
     return result
 
 
-def _turnover(stays: list[LiveStay], plans: Mapping[int, Plan], tomorrow: date) -> dict[int, dict]:
+def _turnover(stays: list[LiveStay], spans: Mapping[int, tuple], tomorrow: date) -> dict[int, dict]:
     """By site: people whose centralized phase is over by tomorrow, and rooms all of whose people leave then."""
     leaving: dict[int, int] = defaultdict(int)
     staying_rooms, rooms = set(), defaultdict(set)
     for stay in stays:
         rooms[stay.site_id].add(stay.room_id)
-        days = centralized_days(plans[stay.plan_id])
-        if not days or max(days) < tomorrow:
+        last = spans[stay.plan_id][1]
+        if last is None or last < tomorrow:
             leaving[stay.site_id] += 1
         else:
             staying_rooms.add(stay.room_id)
@@ -215,9 +216,10 @@ def _site_ids(session: Session, scope: SiteScope) -> set[int]:
     return set(session.scalars(scope.site_ids()))
 
 
-def _first_day(plan: Plan) -> date | None:
+def _centralized_span(plan: Plan) -> tuple[date | None, date | None]:
+    """The first and last day the plan holds a centralized place (None, None without one)."""
     days = centralized_days(plan)
-    return min(days) if days else None
+    return (min(days), max(days)) if days else (None, None)
 
 
 def _add(target: list[int], ones: list[int], count: int) -> None:
