@@ -137,8 +137,8 @@ def shared_app(engine: Engine):
 
 @pytest.fixture
 def app(shared_app, session: Session):
-    """The real app on the shared test database; requests join the test's rollback session. The
-    settings are read afresh for each test (as a new app would) and put back after it."""
+    """The real app on the shared test database; requests join the test's rollback session. Its settings
+    are read afresh for each test, as a new app's would be: what a test changes in them ends with it."""
     from fangkong.config import get_settings
 
     shared_app.state.test_session["session"] = session
