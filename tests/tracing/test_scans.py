@@ -76,6 +76,7 @@ def test_a_batch_small_or_large_stores_each_minute_once(session, minutes):
     again = scans.ingest(session, records, actor=actor)
     assert (again.inserted, again.duplicates) == (0, minutes + duplicates)
     assert count(session) == base + minutes
+    assert bulk.insert_scans(session.connection(), []) == 0
 
 
 def test_a_scanner_outside_the_district_cannot_record_at_its_venues(session):

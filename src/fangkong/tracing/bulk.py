@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import chain, islice
 
 from sqlalchemy.engine import Connection
 
@@ -28,14 +29,18 @@ def _sqlite_time(moment: datetime) -> str:
 
 
 def insert_scans(conn: Connection, rows: Iterable[Sequence]) -> int:
+    rest = iter(rows)
+    head = list(islice(rest, SMALL_BATCH + 1))  # a large load still streams: only its first rows are held
+    if not head:
+        return 0
+    rows = chain(head, rest)
     driver = conn.connection.driver_connection
     if conn.dialect.name == "postgresql":
-        rows = list(rows)
         with driver.cursor() as cursor:
-            if len(rows) <= SMALL_BATCH:  # a scan or a few from the app: staging costs more than it saves
+            if len(head) <= SMALL_BATCH:  # a scan or a few from the app: staging costs more than it saves
                 one = "(" + ", ".join(["%s"] * len(SCAN_COLUMNS)) + ")"
-                cursor.execute(f"INSERT INTO venue_scan ({_NAMES}) VALUES {', '.join([one] * len(rows))} "
-                               "ON CONFLICT DO NOTHING", [value for row in rows for value in row])
+                cursor.execute(f"INSERT INTO venue_scan ({_NAMES}) VALUES {', '.join([one] * len(head))} "
+                               "ON CONFLICT DO NOTHING", [value for row in head for value in row])
                 return cursor.rowcount
             # the scan columns only (no id): staging rows never draw from the id sequence
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS venue_scan_staging ON COMMIT DELETE ROWS AS "
