@@ -10,13 +10,13 @@ from fangkong.core.pagination import PageRequest
 
 
 def test_rows_cannot_be_updated_or_deleted(session):
-    event = audit.record(session, action="resident.reveal", object_type="resident", object_id=1, reason="核实")
+    event_id = audit.record(session, action="resident.reveal", object_type="resident", object_id=1, reason="核实")
     for statement in ("UPDATE audit_event SET reason = 'x' WHERE id = :id", "DELETE FROM audit_event WHERE id = :id"):
         savepoint = session.begin_nested()
         with pytest.raises(DatabaseError, match="append-only"):
-            session.execute(text(statement), {"id": event.id})
+            session.execute(text(statement), {"id": event_id})
         savepoint.rollback()
-    assert session.scalar(text("SELECT reason FROM audit_event WHERE id = :id"), {"id": event.id}) == "核实"
+    assert session.scalar(text("SELECT reason FROM audit_event WHERE id = :id"), {"id": event_id}) == "核实"
 
 
 def test_record_names_the_actor_and_search_filters(session):

@@ -10,7 +10,7 @@ from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, select
+from sqlalchemy import JSON, DateTime, Integer, String, insert, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fangkong.core import clock
@@ -44,6 +44,9 @@ class AuditEvent(Base):
     ip: Mapped[str | None] = mapped_column(String(64))
 
 
+_INSERT_EVENT = insert(AuditEvent)
+
+
 def record(
     session: Session,
     *,
@@ -56,32 +59,24 @@ def record(
     reason: str | None = None,
     before: dict | None = None,
     after: dict | None = None,
-) -> AuditEvent:
-    """Append one audit row in the caller's unit of work (it commits or rolls back with the change).
+) -> int:
+    """Append one audit row in the caller's unit of work (it commits or rolls back with the change); its id.
 
     `actor` is a permissions.Actor (or anything with .user and .principal.via); the request id
-    and client address come from the request being served, if any.
+    and client address come from the request being served, if any. The caller's pending objects are
+    flushed first (callers read their ids after this); the row itself is one Core INSERT, not an ORM
+    object: some requests (a scan) write little else, and a unit-of-work flush was 14 % of their time.
     """
     request_id, ip = _request_context.get()
     user = getattr(actor, "user", None)
     via = getattr(getattr(actor, "principal", None), "via", None) or actor_via
-    event = AuditEvent(
-        at=clock.now(),
-        actor_user_id=getattr(user, "id", None),
-        actor_name=actor_name or getattr(user, "username", None) or via,
-        actor_via=via,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        reason=reason,
-        before=before,
-        after=after,
-        request_id=request_id,
-        ip=ip,
-    )
-    session.add(event)
     session.flush()
-    return event
+    return session.connection().execute(_INSERT_EVENT, {
+        "at": clock.now(), "actor_user_id": getattr(user, "id", None),
+        "actor_name": actor_name or getattr(user, "username", None) or via, "actor_via": via,
+        "action": action, "object_type": object_type, "object_id": None if object_id is None else str(object_id),
+        "reason": reason, "before": before, "after": after, "request_id": request_id, "ip": ip,
+    }).inserted_primary_key[0]
 
 
 def search(

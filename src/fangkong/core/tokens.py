@@ -12,7 +12,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
@@ -24,6 +24,8 @@ PREFIX_LENGTH = 8
 TOKEN_PATTERN = re.compile(r"^fk_([0-9a-f]{8})_[A-Za-z0-9_-]{40,}$")
 MAX_EXPIRY_DAYS = 3650
 TOUCH_EVERY = timedelta(seconds=30)
+_TOKEN_AND_OWNER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                    .where(ApiToken.token_hash == bindparam("token_hash")))  # every API request: built once
 
 
 def token_hash(token: str) -> str:
@@ -98,9 +100,7 @@ def find_token(session: Session, token: str) -> tuple[ApiToken, User] | None:
     """The usable token row and its active owner, touching last_used_at; None for anything else."""
     if not TOKEN_PATTERN.match(token):
         return None
-    found = session.execute(
-        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.token_hash == token_hash(token))
-    ).first()
+    found = session.execute(_TOKEN_AND_OWNER, {"token_hash": token_hash(token)}).first()
     if found is None:
         return None
     row, user = found

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
@@ -27,6 +27,9 @@ from fangkong.tracing import bulk
 from fangkong.tracing.models import MAX_STAY_MINUTES, SCAN_SOURCES
 
 MAX_BATCH = 5000
+# built once: the scan API runs these on every request, and building a statement costs as much as running it
+_VENUES_BY_CODE = select(Venue.code, Venue.id).where(Venue.code.in_(bindparam("codes", expanding=True)))
+_RESIDENTS_AMONG = select(Resident.id).where(Resident.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass
@@ -156,10 +159,10 @@ def _venues(session: Session, codes: set[str], scope) -> dict[str, int]:
     codes.discard("")
     if not codes:
         return {}
-    query = select(Venue.code, Venue.id).where(Venue.code.in_(codes))
+    query = _VENUES_BY_CODE
     if not scope.is_city:
         query = query.where(Venue.district_id.in_(places_service.district_ids_within(scope)))
-    return dict(session.connection().execute(query).all())  # Core rows: this runs once per scan request
+    return dict(session.connection().execute(query, {"codes": list(codes)}).all())
 
 
 def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
@@ -171,4 +174,4 @@ def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
             pass
     if not ids:
         return set()
-    return set(session.connection().execute(select(Resident.id).where(Resident.id.in_(ids))).scalars())
+    return set(session.connection().execute(_RESIDENTS_AMONG, {"ids": list(ids)}).scalars())
