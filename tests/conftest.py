@@ -130,7 +130,7 @@ def shared_app(engine: Engine):
 
     application.dependency_overrides[get_session] = _test_session
     application.state.test_session = current
-    with TestClient(application):  # the lifespan: routes prepared
+    with TestClient(application):  # the lifespan: routes and mappers prepared
         pass
     return application
 

@@ -13,6 +13,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import configure_mappers
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fangkong import __version__
@@ -127,11 +129,15 @@ class FangkongApp(FastAPI):
 
 
 @asynccontextmanager
-async def routes_prepared(app: FastAPI) -> AsyncIterator[None]:
-    """FastAPI prepares each route's request and response models on the first request that reaches it,
-    about a second for this app on our machines; building the OpenAPI schema at start-up prepares them
-    all, so the first user of a new process (the commander opening the dashboard) does not pay for it."""
+async def prepared(app: FastAPI) -> AsyncIterator[None]:
+    """What every new process would otherwise do on its first requests, done before it accepts any:
+    FastAPI prepares each route's request and response models on the first request that reaches it
+    (about a second for this app: building the OpenAPI schema prepares them all); SQLAlchemy configures
+    its mappers on the first query (~50 ms); and the pool opens its first database connection (a health
+    check, which also says in the log at start-up whether the database answers)."""
     app.openapi()
+    configure_mappers()
+    await run_in_threadpool(database_status, app.state.engine)
     yield
 
 
@@ -149,7 +155,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url="/api/openapi.json",
         docs_url=None,  # Swagger UI would load its assets from the internet
         redoc_url=None,
-        lifespan=routes_prepared,
+        lifespan=prepared,
     )
     app.state.settings = settings
     app.state.engine = engine
