@@ -96,3 +96,14 @@ def test_roles_without_reveal_get_403(login_as, session):
     hotline = login_as("commander")
     response = hotline.post(f"/api/v1/residents/{resident.id}/reveal", json={"reason": "想看看"})
     assert response.status_code == 403
+
+
+def test_a_page_of_zero_answers_the_total_alone(writer, session):
+    unit = factories.place_chain(session)
+    for seq in (81, 82, 83):
+        assert writer.post("/api/v1/residents", json={"name": "刘伟", "id_number": factories.id_number(seq=seq),
+                                                      "home_unit_id": unit.id}).status_code == 201
+    full = writer.get("/api/v1/residents?per_page=50").json()
+    counted = writer.get("/api/v1/residents?per_page=0").json()
+    assert len(full["items"]) == full["total"] >= 3
+    assert (counted["items"], counted["total"]) == ([], full["total"])

@@ -15,6 +15,7 @@ from typing import Callable
 from sqlalchemy.orm import Session
 
 from fangkong.core import permissions as p
+from fangkong.core.pagination import TOTAL_ONLY
 from fangkong.dashboard import trends
 from fangkong.dashboard.figures import Figure, link
 from fangkong.enterprises import figures as enterprises_figures
@@ -64,7 +65,7 @@ def case_figures(session: Session, actor, on: date) -> Part:
 
 def _cases(key, session, scope, start, end, source=None) -> Figure:
     total = _total(cases.list_cases(session, scope=scope, reported_from=date.fromisoformat(start),
-                                    reported_to=date.fromisoformat(end), source=source, per_page=1))
+                                    reported_to=date.fromisoformat(end), source=source, per_page=TOTAL_ONLY))
     params = {"reported_from": start, "reported_to": end, "source": source}
     return Figure(key, total, link("/tracing/cases", **params), link("/api/v1/cases", **params))
 
@@ -74,7 +75,7 @@ def zone_figures(session: Session, actor, on: date) -> Part:
     out = []
     for key, state, tier in (("high_in_force", "in_force", "high"), ("low_in_force", "in_force", "low"),
                              ("lifted", "lifted", None)):
-        total = _total(zones.list_zones(session, scope=scope, state=state, tier=tier, per_page=1))
+        total = _total(zones.list_zones(session, scope=scope, state=state, tier=tier, per_page=TOTAL_ONLY))
         out.append(Figure(key, total, link("/zones", state=state, tier=tier),
                           link("/api/v1/zones", state=state, tier=tier)))
     due = zones.proposals_on(session, on=on, scope=scope)
@@ -140,8 +141,9 @@ def hotline_figures_of(session: Session, actor, on: date) -> Part:
     api = link("/api/v1/hotline/figures", start=start.isoformat(), end=on.isoformat())
     out = [Figure(key, totals[key], "/hotline", api, pick=f"total.{key}")
            for key in ("received", "replied", "on_time", "late")]
-    overdue = _total(hotline_queries.list_tickets(session, actor=actor, due="overdue", per_page=1))
-    complaints = _total(hotline_queries.list_tickets(session, actor=actor, over_enforcement=True, per_page=1))
+    overdue = _total(hotline_queries.list_tickets(session, actor=actor, due="overdue", per_page=TOTAL_ONLY))
+    complaints = _total(hotline_queries.list_tickets(session, actor=actor, over_enforcement=True,
+                                                     per_page=TOTAL_ONLY))
     for key, total, query in (("overdue_open", overdue, "due=overdue"),
                               ("over_enforcement", complaints, "over_enforcement=true")):
         out.append(Figure(key, total, f"/hotline/tickets?{query}", f"/api/v1/hotline/tickets?{query}"))
@@ -150,7 +152,7 @@ def hotline_figures_of(session: Session, actor, on: date) -> Part:
 
 
 def inspection_figures(session: Session, actor, on: date) -> Part:
-    _, total, by_source = inspection.list_items(session, scope=actor.jurisdiction, state="open", per_page=1)
+    _, total, by_source = inspection.list_items(session, scope=actor.jurisdiction, state="open", per_page=TOTAL_ONLY)
     out = [Figure("open_items", total, "/inspection", link("/api/v1/inspection/items", state="open"))]
     for source, count in sorted(by_source.items()):
         out.append(Figure(f"open_{source}", count, link("/inspection", source=source),

@@ -17,6 +17,7 @@ from fangkong.config import get_settings
 from fangkong.core import audit, clock
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import CITY, Jurisdiction
+from fangkong.core.pagination import TOTAL_ONLY
 from fangkong.hotline.events import actor_name
 from fangkong.hotline.models import Department, Ticket
 from fangkong.inspection.models import GROUPS, PHOTO_TYPES, SOURCES, InspectionItem
@@ -164,11 +165,11 @@ def list_items(session: Session, *, scope: Jurisdiction, state: str | None = Non
     if source:
         conditions.append(InspectionItem.source == source)
     total = session.scalar(select(func.count()).select_from(InspectionItem).where(*conditions))
-    rows = session.scalars(select(InspectionItem).where(*conditions).order_by(InspectionItem.state.desc(),
-                                                                              InspectionItem.deadline,
-                                                                              InspectionItem.id)
-                           .offset((page - 1) * per_page).limit(per_page)).all()
-    districts = dict(session.execute(select(District.id, District.name)).all())
+    rows = [] if per_page == TOTAL_ONLY else session.scalars(
+        select(InspectionItem).where(*conditions)
+        .order_by(InspectionItem.state.desc(), InspectionItem.deadline, InspectionItem.id)
+        .offset((page - 1) * per_page).limit(per_page)).all()
+    districts = dict(session.execute(select(District.id, District.name)).all()) if rows else {}
     open_by_source = dict(session.execute(
         select(InspectionItem.source, func.count()).where(within(scope), InspectionItem.state == "open")
         .group_by(InspectionItem.source)).all())

@@ -109,9 +109,12 @@ def positive_pools(session: Session, scope) -> list[dict]:
         from fangkong.places import service as places_service
 
         query = query.where(ResampleTask.district_id.in_(places_service.district_ids_within(scope)))
-    names = dict(session.execute(select(Community.id, Community.name)).all())
+    pools = session.execute(query).all()
+    communities = {pool[-1] for pool in pools} - {None}
+    names = dict(session.execute(select(Community.id, Community.name).where(Community.id.in_(communities)))
+                 .all()) if communities else {}
     out = []
-    for round_id, barcode, people, sampled, cleared, positive, opened, last, community in session.execute(query):
+    for round_id, barcode, people, sampled, cleared, positive, opened, last, community in pools:
         opened, last = local(opened), local(last)
         done = sampled == people
         out.append({"round_id": round_id, "barcode": barcode, "people": people, "resampled": sampled,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, clock
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import CITY, Jurisdiction
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import TOTAL_ONLY, PageRequest
 from fangkong.core.pii import get_cipher, mask_id_number
 from fangkong.people import service as residents
 from fangkong.people.case_models import CASE_KINDS, CASE_SOURCES, Case, CasePlace
@@ -174,6 +174,8 @@ def list_cases(
     if reported_to:
         conditions.append(Case.reported_on <= reported_to)
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
+    if request.per_page == TOTAL_ONLY:
+        return [], total
     rows = session.execute(
         select(Case, Resident.id_number_enc, District.name, Community.name)
         .outerjoin(Resident, Case.resident_id == Resident.id)

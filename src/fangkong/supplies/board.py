@@ -14,7 +14,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core.jurisdiction import Jurisdiction
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import TOTAL_ONLY, PageRequest
 from fangkong.people.models import Household
 from fangkong.places.models import Building, Community, Compound, District, Unit
 from fangkong.supplies import catalogue, points, special_needs
@@ -36,6 +36,8 @@ def households(session: Session, *, scope: Jurisdiction, day: date, served: bool
     if served is not None:
         query = query.where(_served(day) if served else ~_served(day))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    if page.per_page == TOTAL_ONLY:
+        return [], total
     rows = session.execute(
         query.add_columns(Household.size, Community.name, Compound.name, Building.number, Unit.number,
                           _served(day).label("served"))

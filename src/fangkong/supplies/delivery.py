@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, clock
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import Jurisdiction
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import TOTAL_ONLY, PageRequest
 from fangkong.people.models import Household
 from fangkong.places.models import Building, Community, Compound, District, Unit
 from fangkong.supplies.models import NEXT_STATE, OPEN_STATES, ORDER_STATES, SupplyOrder, SupplyPackage, SupplyPoint
@@ -119,6 +119,8 @@ def list_orders(session: Session, *, scope: Jurisdiction, page: PageRequest, day
         if value is not None:
             conditions.append(column == value)
     total = session.scalar(select(func.count()).select_from(Order).where(*conditions))
+    if page.per_page == TOTAL_ONLY:
+        return [], total
     rows = session.execute(_rows_query().where(*conditions)
                            .order_by(Order.priority.desc(), Order.building_id, Order.unit_id, Order.id)
                            .offset(page.offset).limit(page.per_page)).all()

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from fangkong.core.jurisdiction import Jurisdiction
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import TOTAL_ONLY, PageRequest
 from fangkong.supplies import board, catalogue, delivery, special_needs
 
 REPORT_LIMIT = 500
@@ -16,13 +16,13 @@ REPORT_LIMIT = 500
 
 def headline(session: Session, *, on: date, scope: Jurisdiction) -> list[dict]:
     day = on.isoformat()
-    one = PageRequest(page=1, per_page=1)
+    one = PageRequest(page=1, per_page=TOTAL_ONLY)
     _, orders = delivery.list_orders(session, scope=scope, page=one, day=on)
     _, delivered = delivery.list_orders(session, scope=scope, page=one, day=on, state="delivered")
     _, sealed = board.households(session, scope=scope, day=on, page=one)
     _, served = board.households(session, scope=scope, day=on, served=True, page=one)
-    _, late = special_needs.late_orders(session, scope=scope, limit=1)
-    _, waiting = special_needs.not_served(session, scope=scope, day=on, limit=1)
+    _, late = special_needs.late_orders(session, scope=scope, limit=TOTAL_ONLY)
+    _, waiting = special_needs.not_served(session, scope=scope, day=on, limit=TOTAL_ONLY)
     alerts = len(catalogue.alerts(session, open_only=True))
     return [
         {"key": "orders", "value": orders, "href": f"/supplies/orders?day={day}",

@@ -18,6 +18,7 @@ from fangkong.core import audit, clock
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import Jurisdiction
 from fangkong.core.pii import get_cipher, mask_id_number
+from fangkong.core.pagination import TOTAL_ONLY
 from fangkong.people import service as people_service
 from fangkong.people.models import Resident
 from fangkong.places.models import Community
@@ -93,6 +94,8 @@ def late_orders(session: Session, *, scope: Jurisdiction, limit: int = LIST_LIMI
     condition = and_(Order.priority.is_(True), Order.state.in_(OPEN_STATES), Order.deadline_at < now,
                      in_reach(Order.community_id, scope))
     total = session.scalar(select(func.count()).select_from(Order).where(condition))
+    if limit == TOTAL_ONLY:
+        return [], total
     rows = session.execute(_rows_query().where(condition).order_by(Order.deadline_at, Order.id).limit(limit)).all()
     return [order_view(r, now) for r in rows], total
 
@@ -106,6 +109,8 @@ def not_served(session: Session, *, scope: Jurisdiction, day: date, limit: int =
     condition = and_(SpecialNeeds.active.is_(True), SpecialNeeds.household_id.in_(sealed), ~delivered,
                      in_reach(SpecialNeeds.community_id, scope))
     total = session.scalar(select(func.count()).select_from(SpecialNeeds).where(condition))
+    if limit == TOTAL_ONLY:
+        return [], total
     rows = session.execute(_people_query().where(condition)
                            .order_by(SpecialNeeds.community_id, SpecialNeeds.id).limit(limit)).all()
     return [_person_view(r) for r in rows], total

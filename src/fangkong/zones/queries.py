@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from fangkong.core import clock, i18n
 from fangkong.core.errors import InvalidInput
 from fangkong.core.jurisdiction import Jurisdiction
-from fangkong.core.pagination import PageRequest
+from fangkong.core.pagination import TOTAL_ONLY, PageRequest
 from fangkong.people import service as residents
 from fangkong.places import service as places_service
 from fangkong.places.models import Building, Community, Compound, District, Subdistrict, Unit, Venue
@@ -93,6 +93,8 @@ def list_zones(
         conditions.append(Zone.district_id == places_service.get_district_by_code(
             session, district_code, scope=scope).id)
     total = session.scalar(select(func.count()).select_from(Zone).where(*conditions)) or 0
+    if request.per_page == TOTAL_ONLY:
+        return [], total
     zones = session.scalars(select(Zone).where(*conditions).order_by(Zone.id.desc())
                             .offset(request.offset).limit(request.per_page)).all()
     return summaries(session, zones, language), total
