@@ -108,7 +108,7 @@ def _load(db, tickets: int) -> None:
 
     from fangkong.core import clock
     from fangkong.core.db import refresh_statistics
-    from fangkong.hotline import routing
+    from fangkong.hotline import day_counts, routing
     from fangkong.hotline.models import Department
     from fangkong.places.models import District
 
@@ -135,11 +135,12 @@ def _load(db, tickets: int) -> None:
             cursor.execute("SELECT setval(pg_get_serial_sequence('hotline_ticket', 'id'), %s)", (tickets,))
         driver.commit()
         cursor.close()
-        refresh_statistics(conn, ["hotline_ticket"])
+        day_counts.rebuild(conn)  # written with plain SQL: the per-day counts are made from them, as a bulk load must
+        refresh_statistics(conn, ["hotline_ticket", "hotline_day_count"])
         conn.commit()
     if db.backend == "postgresql":  # the steady state autovacuum reaches: visibility map set, index-only scans
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM (ANALYZE) hotline_ticket")
+            conn.exec_driver_sql("VACUUM (ANALYZE) hotline_ticket, hotline_day_count")
 
 
 def _sqlite(row: tuple) -> tuple:

@@ -6,7 +6,8 @@ Over the tickets received in the period (refused ones apart):
 - on-time rate: replied by the deadline / (replied + still open past the deadline);
 - resolution rate: closed or visited / received;
 - satisfaction rate: satisfied or basically satisfied / return visits made.
-One grouped scan of the period; the three breakdowns are folded from it.
+One grouped scan of the period; the three breakdowns are folded from it. The dashboard's totals by day
+read the per-day counts kept by every write instead (hotline.day_counts).
 """
 
 from __future__ import annotations
@@ -14,34 +15,24 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock
-from fangkong.hotline.models import OPEN_STATES, Department, Ticket
-from fangkong.hotline.queries import visible
+from fangkong.hotline.day_counts import KEPT, kept_columns
+from fangkong.hotline.models import Department, Ticket, TicketDayCount
+from fangkong.hotline.queries import overdue, visible
 from fangkong.hotline.topics import topics
 
 DEFAULT_DAYS = 14
 COUNTS = ("received", "responded", "replied", "on_time", "late", "resolved", "visited", "satisfied")
 
 
-def _flag(condition):
-    return func.sum(case((condition, 1), else_=0))
-
-
 def _columns(now):
-    replied = Ticket.state.in_(("replied", "closed", "visited"))
-    return (
-        func.count(),
-        _flag(Ticket.state.notin_(("received", "dispatched"))),
-        _flag(replied),
-        _flag(and_(replied, Ticket.replied_at <= Ticket.reply_due_at)),
-        _flag(and_(Ticket.state.in_(OPEN_STATES), Ticket.reply_due_at < now)),
-        _flag(Ticket.state.in_(("closed", "visited"))),
-        _flag(Ticket.satisfaction.is_not(None)),
-        _flag(Ticket.satisfaction.in_(("satisfied", "basically"))),
-    )
+    """The COUNTS over a group of tickets: the kept counters, with the open ones past their deadline as `late`."""
+    kept = kept_columns()
+    late = func.sum(case((overdue(now), 1), else_=0))
+    return (*kept[:4], late, *kept[4:])
 
 
 def _rates(c: dict) -> dict:
@@ -90,17 +81,23 @@ def figures(session: Session, *, actor, start: date | None = None, end: date | N
 
 
 def totals_by_day(session: Session, *, actor, start: date, end: date) -> tuple[dict, dict[date, dict]]:
-    """The same counts as `figures`' total and by_day, from one scan grouped by day only (the dashboard)."""
-    now = clock.now()
-    rows = session.execute(
-        select(Ticket.received_on, *_columns(now))
-        .where(visible(session, actor), Ticket.state != "refused", Ticket.received_on.between(start, end))
+    """The same counts as `figures`' total and by_day (the dashboard), from the per-day counts kept by
+    every write (hotline.day_counts) and the open tickets past their deadline."""
+    kept = session.execute(
+        select(TicketDayCount.received_on, *(func.sum(getattr(TicketDayCount, name)) for name in KEPT))
+        .where(visible(session, actor, district=TicketDayCount.district_id, department=TicketDayCount.department_id),
+               TicketDayCount.received_on.between(start, end))
+        .group_by(TicketDayCount.received_on)
+    ).all()
+    late = session.execute(
+        select(Ticket.received_on, func.count())
+        .where(visible(session, actor), overdue(clock.now()), Ticket.received_on.between(start, end))
         .group_by(Ticket.received_on)
     ).all()
-    total: dict = dict.fromkeys(COUNTS, 0)
-    by_day: dict[date, dict] = {}
-    for day, *counts in rows:
-        by_day[day] = {name: int(value or 0) for name, value in zip(COUNTS, counts, strict=True)}
-        for name in COUNTS:
-            total[name] += by_day[day][name]
-    return _rates(total), by_day
+    by_day: dict[date, dict] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+    for day, *counts in kept:
+        by_day[day].update({name: int(value or 0) for name, value in zip(KEPT, counts, strict=True)})
+    for day, count in late:
+        by_day[day]["late"] = count
+    total = {name: sum(counts[name] for counts in by_day.values()) for name in COUNTS}
+    return _rates(total), dict(by_day)

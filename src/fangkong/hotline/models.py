@@ -63,7 +63,8 @@ class Route(Base):
 class Ticket(Base):
     __tablename__ = "hotline_ticket"
     __table_args__ = (
-        Index("ix_hotline_ticket_state_due", "state", "reply_due_at"),
+        # the open tickets past their deadline, and (covering) the dashboard's count of them by day of receipt
+        Index("ix_hotline_ticket_state_due", "state", "reply_due_at", "received_on", "district_id", "department_id"),
         Index("ix_hotline_ticket_department_state", "department_id", "state"),
         Index("ix_hotline_ticket_district_state", "district_id", "state"),
         Index("ix_hotline_ticket_state_visit_due", "state", "visit_due_at"),
@@ -117,3 +118,24 @@ class TicketEvent(Base):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("hotline_department.id"))
     actor_name: Mapped[str] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
+
+
+class TicketDayCount(Base):
+    """The tickets received on a day under one district and one department, counted by what they reached
+    (hotline.day_counts keeps them with every write). 0 stands for no district / not yet dispatched."""
+
+    __tablename__ = "hotline_day_count"
+
+    received_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    district_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    department_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    received: Mapped[int] = mapped_column(Integer)
+    responded: Mapped[int] = mapped_column(Integer)
+    replied: Mapped[int] = mapped_column(Integer)
+    on_time: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[int] = mapped_column(Integer)
+    visited: Mapped[int] = mapped_column(Integer)
+    satisfied: Mapped[int] = mapped_column(Integer)
+
+
+from fangkong.hotline import day_counts  # noqa: E402,F401  (its flush hook keeps TicketDayCount with every write)

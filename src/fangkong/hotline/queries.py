@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock
 from fangkong.core.errors import NotFound
 from fangkong.core.pii import get_cipher, mask_phone
+from fangkong.core.pagination import TOTAL_ONLY
 from fangkong.hotline import sla
 from fangkong.hotline.models import OPEN_STATES, Department, DepartmentMember, Ticket, TicketEvent
 from fangkong.hotline.topics import topics
@@ -30,16 +31,16 @@ def handler_department(session: Session, actor) -> int | None:
     return session.scalar(select(DepartmentMember.department_id).where(DepartmentMember.user_id == user.id))
 
 
-def visible(session: Session, actor):
-    """The condition on tickets the actor may see."""
+def visible(session: Session, actor, *, district=Ticket.district_id, department=Ticket.department_id):
+    """The condition on tickets the actor may see (on the columns given: the per-day counts have their own)."""
     user = getattr(actor, "user", None)
     if user is not None and user.role == "department_handler":
-        department = handler_department(session, actor)
-        return Ticket.department_id == department if department is not None else false()
+        handled = handler_department(session, actor)
+        return department == handled if handled is not None else false()
     scope = getattr(actor, "jurisdiction", None)
     if scope is None or scope.is_city:
         return true()
-    return Ticket.district_id.in_(places_service.district_ids_within(scope))
+    return district.in_(places_service.district_ids_within(scope))
 
 
 def ticket_for(session: Session, ticket_id: int, *, actor) -> Ticket:
@@ -120,6 +121,8 @@ def list_tickets(session: Session, *, actor, state: str | None = None, departmen
     if over_enforcement is not None:
         conditions.append(Ticket.over_enforcement.is_(over_enforcement))
     total = session.scalar(select(func.count()).select_from(Ticket).where(*conditions))
+    if per_page == TOTAL_ONLY:
+        return [], total
     rows = list(session.scalars(select(Ticket).where(*conditions).order_by(Ticket.id.desc())
                                 .offset((page - 1) * per_page).limit(per_page)))
     names = names_for(session, rows)
