@@ -134,11 +134,11 @@ async def prepared(app: FastAPI) -> AsyncIterator[None]:
     """What every new process would otherwise do on its first requests, done before it accepts any:
     FastAPI prepares each route's request and response models on the first request that reaches it
     (about a second for this app: building the OpenAPI schema prepares them all); SQLAlchemy configures
-    its mappers on the first query (~50 ms); and the pool opens its first database connection (through the
-    health check: a database not answering yet does not stop the start, /healthz reports it). Last, the ~200,000 objects
-    of start-up (modules, models, routes) are moved out of the garbage collector's reach: they live as
-    long as the process, and its first full collection — during the first requests — scanned them all
-    (~110 ms, measured on the dashboard's first request)."""
+    its mappers on the first query (~50 ms); the pool opens its first database connection (through the
+    health check: a database not answering yet does not stop the start, /healthz reports it). Last,
+    the ~200,000 objects of start-up (modules, models, routes) are moved out of the garbage
+    collector's reach: they live as long as the process, and its first full collection — during the
+    first requests — scanned them all (~110 ms, measured on the dashboard's first request)."""
     app.openapi()
     configure_mappers()
     await run_in_threadpool(database_status, app.state.engine)

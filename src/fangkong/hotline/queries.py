@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.errors import NotFound
-from fangkong.core.pii import get_cipher, mask_phone
 from fangkong.core.pagination import TOTAL_ONLY
+from fangkong.core.pii import get_cipher, mask_phone
 from fangkong.hotline import sla
 from fangkong.hotline.models import OPEN_STATES, Department, DepartmentMember, Ticket, TicketEvent
 from fangkong.hotline.topics import topics

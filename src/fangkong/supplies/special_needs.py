@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, clock
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.jurisdiction import Jurisdiction
-from fangkong.core.pii import get_cipher, mask_id_number
 from fangkong.core.pagination import TOTAL_ONLY
+from fangkong.core.pii import get_cipher, mask_id_number
 from fangkong.people import service as people_service
 from fangkong.people.models import Resident
 from fangkong.places.models import Community
