@@ -12,7 +12,7 @@ table, and loading them takes 20–30 minutes per backend on this machine (see b
 
 Timed, as a city-level commander with a token, every section (`view_all=true`), each server our app
 in its own uvicorn process (as `fangkong serve` runs it), asked over one keep-alive connection:
-- cold: a new process, started (its lifespan prepared the routes: `startup_p50_ms` is the time until it
+- cold: a new process, started (its lifespan ran, app.prepared: `startup_p50_ms` is the time until it
   accepts connections), and its first `GET /api/v1/dashboard`, checked to be computed, not kept; COLD
   processes, p95;
 - warm: WARM further requests to each of those processes (COLD × WARM in all), p95 (the dashboard is kept
