@@ -104,13 +104,9 @@ def ingest(session: Session, records: Iterable[Mapping], *, round_: SamplingRoun
             parsed.append((first_line + offset, parse(record, labs, now, times)))
         except Refused as exc:
             report.refused.append({"line": first_line + offset, "code": exc.code, "reason": str(exc)})
-    barcodes = {p[1][0] for p in parsed}
-    tubes = _tubes(session, round_.id, barcodes, actor.jurisdiction)
+    round_id = round_.id  # read once: an attribute of an ORM object costs a look-up per tube
+    tubes, received, results = _tubes(session, round_id, {p[1][0] for p in parsed}, actor.jurisdiction)
     conn = session.connection()
-    received = set(session.scalars(select(TubeReceipt.barcode).where(
-        TubeReceipt.round_id == round_.id, bulk.among(conn, TubeReceipt.barcode, barcodes)))) if barcodes else set()
-    results = dict(session.execute(select(TubeResult.barcode, TubeResult.outcome).where(
-        TubeResult.round_id == round_.id, bulk.among(conn, TubeResult.barcode, barcodes))).all()) if barcodes else {}
     receipts, rows, counts, follow = [], [], Counter(), []
     for line, (barcode, lab_id, received_at, outcome, ct_orf, ct_n, tested_at) in parsed:
         tube = tubes.get(barcode)
@@ -127,14 +123,14 @@ def ingest(session: Session, records: Iterable[Mapping], *, round_: SamplingRoun
         new = False
         if barcode not in received:
             at = received_at or tested_at
-            receipts.append((round_.id, barcode, lab_id, at))
+            receipts.append((round_id, barcode, lab_id, at))
             counts[(lab_id, _day(at), "received")] += 1
             received.add(barcode)
             new = True
         if outcome and barcode not in results:
             tested_on = _day(tested_at)
             minutes = int((tested_at - tube[1]).total_seconds() // 60)
-            rows.append((round_.id, barcode, lab_id, outcome, ct_orf, ct_n, tested_at, tested_on, minutes, now))
+            rows.append((round_id, barcode, lab_id, outcome, ct_orf, ct_n, tested_at, tested_on, minutes, now))
             counts[(lab_id, tested_on, "tested")] += 1
             counts[(lab_id, tested_on, "positive")] += outcome == "positive"
             results[barcode] = outcome
@@ -148,10 +144,10 @@ def ingest(session: Session, records: Iterable[Mapping], *, round_: SamplingRoun
     bulk.insert_rows(conn, "tube_receipt", bulk.RECEIPT_COLUMNS, receipts)
     bulk.insert_rows(conn, "tube_result", bulk.RESULT_COLUMNS, rows)
     _count(session, counts)
-    flows.on_results(session, round_id=round_.id, results=follow, actor=actor)
+    flows.on_results(session, round_id=round_id, results=follow, actor=actor)
     report.refused.sort(key=lambda r: r["line"])
     if audit_it:
-        audit.record(session, actor=actor, action="lab.results", object_type="sampling_round", object_id=round_.id,
+        audit.record(session, actor=actor, action="lab.results", object_type="sampling_round", object_id=round_id,
                      after={"received": report.received, "inserted": report.inserted,
                             "duplicates": report.duplicates, "refused": len(report.refused),
                             "positive": sum(1 for f in follow if f[2] == "positive")})
@@ -162,15 +158,27 @@ def _day(moment: datetime):
     return moment.astimezone(clock.zone()).date()
 
 
-def _tubes(session: Session, round_id: int, barcodes: set[str], scope) -> dict[str, tuple[int, datetime]]:
-    """barcode → (pool_size, sampled_at) of the round's tubes in `scope`."""
+def _tubes(session: Session, round_id: int, barcodes: set[str], scope
+           ) -> tuple[dict[str, tuple[int, datetime]], set[str], dict[str, str]]:
+    """Of the round's tubes in `scope` among `barcodes`: barcode → (pool_size, sampled_at), the ones
+    already received, and barcode → outcome of the ones already tested — one query (a tube outside
+    them is refused, so its reception or result is never asked for)."""
     if not barcodes:
-        return {}
-    query = select(Tube.barcode, Tube.pool_size, Tube.sampled_at).where(
-        Tube.round_id == round_id, bulk.among(session.connection(), Tube.barcode, barcodes))
+        return {}, set(), {}
+    query = (select(Tube.barcode, Tube.pool_size, Tube.sampled_at, TubeReceipt.id, TubeResult.outcome)
+             .outerjoin(TubeReceipt, (TubeReceipt.round_id == Tube.round_id) & (TubeReceipt.barcode == Tube.barcode))
+             .outerjoin(TubeResult, (TubeResult.round_id == Tube.round_id) & (TubeResult.barcode == Tube.barcode))
+             .where(Tube.round_id == round_id, bulk.among(session.connection(), Tube.barcode, barcodes)))
     if not scope.is_city:
         query = query.where(Tube.district_id.in_(places_service.district_ids_within(scope)))
-    return {barcode: (pool, clock.aware(at)) for barcode, pool, at in session.execute(query)}
+    tubes, received, results = {}, set(), {}
+    for barcode, pool, at, receipt, outcome in session.execute(query):
+        tubes[barcode] = (pool, clock.aware(at))
+        if receipt is not None:
+            received.add(barcode)
+        if outcome is not None:
+            results[barcode] = outcome
+    return tubes, received, results
 
 
 def _count(session: Session, counts: Counter) -> None:
