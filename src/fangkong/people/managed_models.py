@@ -49,7 +49,7 @@ class ManagedPerson(Base):
     document_kind: Mapped[str | None] = mapped_column(String(10))  # non-residents: passport | other
     document_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     document_mac: Mapped[bytes | None] = mapped_column(LargeBinary(16))  # ix_managed_person_document_mac
-    category: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str] = mapped_column(String(32))  # the plan's: filtered through it (managed_queries.plans_with)
     anchor: Mapped[date] = mapped_column(Date)  # day 0 of the plan
     identified_on: Mapped[date] = mapped_column(Date)  # days before it are not owed
     source: Mapped[str] = mapped_column(String(16))
@@ -60,7 +60,7 @@ class ManagedPerson(Base):
     status: Mapped[str] = mapped_column(String(12))  # indexed by ix_managed_person_district_status_release
     phase_kind: Mapped[str | None] = mapped_column(String(32))
     starts_on: Mapped[date] = mapped_column(Date)  # first phase day (release_on for a plan without phases)
-    release_on: Mapped[date] = mapped_column(Date, index=True)
+    release_on: Mapped[date] = mapped_column(Date)  # the plan's: filtered through it, like category
     # denormalized from the home unit (or the stay place of a non-resident) for jurisdiction filters;
     # district_id is indexed by ix_managed_person_district_status_release
     district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id"))

@@ -131,19 +131,33 @@ def filter_conditions(
 ) -> list:
     """The WHERE conditions of a filtered list (shared by the list, its pages and its export)."""
     conditions = [within(scope)]
-    if category:
-        conditions.append(MP.category == category)
+    if category or release_from or release_to:
+        conditions.append(MP.plan_id.in_(plans_with(category=category, release_from=release_from,
+                                                    release_to=release_to)))
     if status:
         conditions.append(status_condition(status, day))
     if phase_kind:
         conditions.append(in_phase_kind(phase_kind, day))
     if district_code:
         conditions.append(MP.district_id == places_service.get_district_by_code(session, district_code, scope=scope).id)
-    if release_from:
-        conditions.append(MP.release_on >= release_from)
-    if release_to:
-        conditions.append(MP.release_on <= release_to)
     return conditions
+
+
+def plans_with(*, category: str | None = None, release_from: date | None = None, release_to: date | None = None):
+    """A select of the ids of the stored plans of a category and/or releasing within dates.
+
+    People copy their plan's category and release day, but are filtered through their plan: the
+    (plan, district, status) index serves it, and people need no index of their own on either column —
+    two indexes fewer for a policy switch to rewrite for every person it moves.
+    """
+    query = select(ManagedPlan.id)
+    if category:
+        query = query.where(ManagedPlan.category == category)
+    if release_from:
+        query = query.where(ManagedPlan.release_on >= release_from)
+    if release_to:
+        query = query.where(ManagedPlan.release_on <= release_to)
+    return query
 
 
 def person_detail(session: Session, person: ManagedPerson, *, on: date | None = None) -> dict:

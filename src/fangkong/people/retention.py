@@ -36,7 +36,8 @@ class PurgeReport:
 
 
 def _purgeable(cutoff: date):
-    return select(ManagedPerson.id).where(ManagedPerson.status == "released", ManagedPerson.release_on < cutoff)
+    released_before = select(ManagedPlan.id).where(ManagedPlan.release_on < cutoff)
+    return select(ManagedPerson.id).where(ManagedPerson.status == "released", ManagedPerson.plan_id.in_(released_before))
 
 
 def purge(session: Session, *, older_than_days: int, dry_run: bool = False, actor=None) -> PurgeReport:
