@@ -77,6 +77,7 @@ def _add(conn: Connection, deltas: dict[tuple, list[int]]) -> None:
 
 @event.listens_for(Session, "before_flush")
 def _take_off_old_shares(session: Session, _context, _instances) -> None:
+    session.info.pop(_PENDING, None)  # a flush that failed before its after_flush leaves nothing to apply
     touched = [t for t in (*session.new, *session.dirty, *session.deleted) if isinstance(t, Ticket)]
     if not touched:
         return
