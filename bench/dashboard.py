@@ -183,7 +183,7 @@ class _Server:
 
         self.began = time.perf_counter()
         self.process, port = _start(["--factory", "fangkong.app:create_app"], {
-            **os.environ, "FANGKONG_DATABASE_URL": db.url, "PYTHONPATH": str(ROOT), **env})
+            **os.environ, "FANGKONG_DATABASE_URL": db.url, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}", **env})
         self.started = time.perf_counter()
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 

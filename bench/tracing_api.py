@@ -144,7 +144,8 @@ def _one(backend: str) -> dict:
             residents = list(session.scalars(select(Resident.id).order_by(Resident.id)))
             create_user(session, username="gate", password="bench-password-long-enough", role="public_areas")
             _row, token = create_token(session, username="gate", name="bench", scopes=["tracing.scan"])
-        env = {**os.environ, "FANGKONG_DATABASE_URL": db.url, "PYTHONPATH": str(ROOT)}
+        # the servers run this checkout's code, not whichever copy the environment installed (a worktree)
+        env = {**os.environ, "FANGKONG_DATABASE_URL": db.url, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}"}
         figures = {}
         for name, target, path in (("bare", ["bench.bare_app:app"], "/bare"),
                                    ("ours", ["--factory", "fangkong.app:create_app"], "/api/v1/tracing/scans:batch")):
