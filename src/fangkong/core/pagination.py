@@ -21,7 +21,8 @@ PageNumber = Annotated[
     int, Query(description="1-based page number", json_schema_extra={"minimum": 1, "maximum": MAX_PAGE})
 ]
 PageSize = Annotated[
-    int, Query(description="items per page (0: the total only)", json_schema_extra={"minimum": 0, "maximum": MAX_PER_PAGE})
+    int, Query(description="items per page (0: the total only)",
+               json_schema_extra={"minimum": 0, "maximum": MAX_PER_PAGE})
 ]
 
 

@@ -1,6 +1,6 @@
 """Each module's figures for the dashboard.
 
-A figure is counted by the function behind the list it links to (page size 1: only the total is
+A figure is counted by the function behind the list it links to (a page of TOTAL_ONLY: only the total is
 wanted), or, where a module has many figures over one table (people under management, the hotline's
 14 days), by one grouped read under the same conditions as its lists. tests/dashboard holds every
 figure to the total of the list it links to.
