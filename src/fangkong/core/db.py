@@ -66,11 +66,18 @@ def _refuse_nul_characters(_connection, _cursor, _statement, parameters, _contex
         raise InvalidInput("nul_character", "text must not contain NUL characters")
 
 
+# Page cache per connection, allocated as used. The default 2 MB is far below the indexes of a round's
+# 3.1 M samples: a bulk import re-read their pages for every random insert (measured: raw inserts of a
+# round 30 s → 25 s with 64 MB; 256 MB gave no more).
+SQLITE_CACHE_KIB = 65_536
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 
