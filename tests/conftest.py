@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,7 @@ def shared_app(engine: Engine):
         test_session.flush()
 
     application.dependency_overrides[get_session] = _test_session
+    application.state.unit_of_work = contextmanager(lambda _state: _test_session())
     application.state.test_session = current
     with TestClient(application):  # the lifespan: routes and mappers prepared
         pass

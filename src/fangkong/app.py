@@ -24,6 +24,7 @@ from fangkong.core import audit
 from fangkong.core.auth import LoginRequired
 from fangkong.core.csrf import csrf_protect
 from fangkong.core.db import database_status, make_engine, session_factory
+from fangkong.core.deps import unit_of_work
 from fangkong.core.errors import DomainError
 from fangkong.core.hardening import SecurityMiddleware
 from fangkong.core.admission import DatabaseAdmission, pool_slots
@@ -166,6 +167,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
+    app.state.unit_of_work = unit_of_work
     app.state.render_error_page = render_error_page
     install_error_handlers(app)
 

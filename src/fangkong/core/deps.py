@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 import anyio
 from fastapi import Request
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import State
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -22,12 +24,13 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
     except BaseException:
         with anyio.CancelScope(shield=True):  # a cancelled request still gives its connection back
-            await run_in_threadpool(_finish, session, commit=False)
+            await run_in_threadpool(finish, session, commit=False)
         raise
-    await run_in_threadpool(_finish, session, commit=True)
+    await run_in_threadpool(finish, session, commit=True)
 
 
-def _finish(session: Session, *, commit: bool) -> None:
+def finish(session: Session, *, commit: bool) -> None:
+    """Commit (or roll back) and close; a failed commit is rolled back before the error goes on."""
     try:
         if commit:
             session.commit()
@@ -38,3 +41,17 @@ def _finish(session: Session, *, commit: bool) -> None:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def unit_of_work(state: State) -> Iterator[Session]:
+    """The request's unit of work taken in one piece, in a worker thread (core.one_trip): commit when the
+    block ends, roll back on error, close. `app.state.unit_of_work` holds it (tests put theirs there,
+    as they override `get_session`)."""
+    session = state.sessionmaker()
+    try:
+        yield session
+    except BaseException:
+        finish(session, commit=False)
+        raise
+    finish(session, commit=True)

@@ -166,17 +166,32 @@ def require(action: str):
         raise ValueError(f"undeclared action {action!r}")
 
     def dependency(request: Request, session: Session = Depends(get_session)) -> Actor:
-        principal = resolve_principal(request, session)
-        is_api = request.url.path.startswith("/api/")
-        if principal is None or (not is_api and principal.via != "session"):
-            if is_api:
-                raise not_authenticated(request)
-            raise LoginRequired()
-        actor = Actor(principal=principal, jurisdiction=parse_jurisdiction(principal.user.jurisdiction_code))
-        if not actor.may(action):
-            raise Forbidden(action)
-        request.state.actor = actor
-        return actor
+        return authorize(request, session, action)
+
+    dependency.fangkong_action = action
+    return dependency
+
+
+def authorize(request: Request, session: Session, action: str) -> Actor:
+    """The caller as an Actor allowed `action`; 401 (API) or the login page when not authenticated, else 403."""
+    principal = resolve_principal(request, session)
+    is_api = request.url.path.startswith("/api/")
+    if principal is None or (not is_api and principal.via != "session"):
+        if is_api:
+            raise not_authenticated(request)
+        raise LoginRequired()
+    actor = Actor(principal=principal, jurisdiction=parse_jurisdiction(principal.user.jurisdiction_code))
+    if not actor.may(action):
+        raise Forbidden(action)
+    request.state.actor = actor
+    return actor
+
+
+def checked_in_trip(action: str):
+    """Declares `action` for a route that checks it itself, with its work, in one trip (core.one_trip)."""
+
+    async def dependency() -> None:  # the check needs the database: it runs in the route's one trip
+        return None
 
     dependency.fangkong_action = action
     return dependency

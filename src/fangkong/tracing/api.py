@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
 from fangkong.core.deps import get_session
+from fangkong.core.one_trip import in_one_trip
 from fangkong.core.permissions import (
-    TRACING_ALERTS, TRACING_CHAINS, TRACING_INVESTIGATE, TRACING_SCAN, Actor, require,
+    TRACING_ALERTS, TRACING_CHAINS, TRACING_INVESTIGATE, TRACING_SCAN, Actor, checked_in_trip, require,
 )
 from fangkong.tracing import chains as chain_service
 from fangkong.tracing import checks, flows, scans, service
@@ -22,12 +23,15 @@ router = APIRouter(tags=["tracing"])
 
 
 @router.post("/tracing/scans:batch", response_model=ScanBatchOut)
-def scan_batch(body: ScanBatchIn, actor: Actor = Depends(require(TRACING_SCAN)),
-               session: Session = Depends(get_session)):
+async def scan_batch(request: Request, body: ScanBatchIn, _: None = Depends(checked_in_trip(TRACING_SCAN))):
     """Store a batch of venue scans: each malformed record is refused with its line (1-based) and reason;
-    a repeat of a stored scan (same person, venue and minute) is counted as a duplicate. Idempotent."""
+    a repeat of a stored scan (same person, venue and minute) is counted as a duplicate. Idempotent.
+
+    Every gate scan of the city comes here, often one a request: the check, the work and the commit
+    take one trip through the thread pool."""
     records = [scan.model_dump() for scan in body.scans]
-    return scans.ingest(session, records, actor=actor, source=body.source).to_dict()
+    return await in_one_trip(request, TRACING_SCAN, lambda session, actor: scans.ingest(
+        session, records, actor=actor, source=body.source).to_dict())
 
 
 @router.post("/tracing/entry-checks", response_model=EntryCheckOut, status_code=201)
