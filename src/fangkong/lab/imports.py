@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -67,9 +68,10 @@ def import_samples(open_session: Callable[[], Session], path: Path, *, round_id:
         with open_session() as session:
             ctx = sampling.context(session, rounds.get_round(session, round_id), actor=actor)
             session.expunge(ctx.round)
-        return _chunks(open_session, path, rows, chunk, "lab.import_samples", round_id, actor,
-                       lambda session, part, line: sampling.ingest(session, part, ctx=ctx, actor=actor,
-                                                                   first_line=line, audit_it=False))
+        chunks = _prepared_ahead(rows, chunk, lambda part, line: sampling.prepare(ctx, part, line))
+        return _chunks(open_session, path, chunks, "lab.import_samples", round_id, actor,
+                       lambda session, prepared: sampling.ingest(session, ctx=ctx, actor=actor, audit_it=False,
+                                                                 prepared=prepared))
 
 
 def import_results(open_session: Callable[[], Session], path: Path, *, round_id: int, actor,
@@ -80,18 +82,42 @@ def import_results(open_session: Callable[[], Session], path: Path, *, round_id:
             round_ = rounds.get_round(session, round_id)
             labs = rounds.labs_by_code(session)
             session.expunge(round_)
-        return _chunks(open_session, path, rows, chunk, "lab.import_results", round_id, actor,
-                       lambda session, part, line: results.ingest(session, part, round_=round_, actor=actor,
-                                                                  first_line=line, audit_it=False, labs=labs))
+        return _chunks(open_session, path, _read(rows, chunk), "lab.import_results", round_id, actor,
+                       lambda session, part: results.ingest(session, part[1], round_=round_, actor=actor,
+                                                            first_line=part[0], audit_it=False, labs=labs))
 
 
-def _chunks(open_session, path: Path, rows: Iterator[dict], chunk: int, action: str, round_id: int, actor,
-            ingest) -> sampling.IngestReport:
-    total, line = sampling.IngestReport(), 2
+def _read(rows: Iterator[dict], chunk: int) -> Iterator[tuple[int, list[dict]]]:
+    """(first line, records) of each chunk; line 1 is the header."""
+    line = 2
     while part := list(islice(rows, chunk)):
-        with open_session() as session:
-            total.add(ingest(session, part, line))
+        yield line, part
         line += len(part)
+
+
+def _prepared_ahead(rows: Iterator[dict], chunk: int, prepare: Callable) -> Iterator:
+    """`prepare(records, first line)` of each chunk, the next one read and prepared in a thread while the
+    caller stores this one (the database's share of a chunk then overlaps our per-record checks)."""
+    chunks = _read(rows, chunk)
+
+    def next_prepared():
+        found = next(chunks, None)
+        return None if found is None else prepare(found[1], found[0])
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lab-import") as worker:
+        ahead = worker.submit(next_prepared)
+        while (prepared := ahead.result()) is not None:
+            ahead = worker.submit(next_prepared)
+            yield prepared
+
+
+def _chunks(open_session, path: Path, chunks: Iterator, action: str, round_id: int, actor,
+            ingest) -> sampling.IngestReport:
+    """Store each chunk in a transaction of its own, then one audit row for the file."""
+    total = sampling.IngestReport()
+    for part in chunks:
+        with open_session() as session:
+            total.add(ingest(session, part))
     with open_session() as session:
         if total.inserted > 100_000:
             bulk.analyze(session.connection())

@@ -164,33 +164,53 @@ def parse(ctx: Context, record: Mapping, mac) -> tuple:
     return barcode, pool, point, at, kind, number, person
 
 
-def ingest(session: Session, records: Iterable[Mapping], *, ctx: Context, actor, first_line: int = 1,
-           audit_it: bool = True) -> IngestReport:
-    """Check and store records. The common case (nobody of the chunk stored in the round yet) is written
-    without looking the people up; a conflict with a stored sample rolls the attempt back and the chunk
-    is checked against the stored samples of its people."""
-    records = list(records)
-    report = IngestReport(received=len(records))
+@dataclass
+class Prepared:
+    """A chunk's records checked on their own, without the database: (line, parsed record with its
+    document encrypted) for each good one, and the refused ones."""
+
+    received: int
+    parsed: list[tuple[int, tuple]]
+    refused: list[dict]
+
+
+def prepare(ctx: Context, records: Iterable[Mapping], first_line: int = 1) -> Prepared:
+    """Parse, check and encrypt each record (no database: a file import prepares the next chunk in a
+    thread while this one is stored, lab.imports)."""
     cipher = get_cipher()
-    mac = cipher.lookup_mac
-    parsed = []
+    mac, encrypt = cipher.lookup_mac, cipher.encrypt
+    parsed, refused, received = [], [], 0
     for offset, record in enumerate(records):
+        received += 1
         try:
-            parsed.append((first_line + offset, parse(ctx, record, mac)))
+            barcode, pool, point, at, kind, number, person = parse(ctx, record, mac)
         except Refused as exc:
-            report.refused.append({"line": first_line + offset, "code": exc.code, "reason": str(exc)})
+            refused.append({"line": first_line + offset, "code": exc.code, "reason": str(exc)})
+            continue
+        parsed.append((first_line + offset, (barcode, pool, point, at, kind, encrypt(number), person)))
+    return Prepared(received, parsed, refused)
+
+
+def ingest(session: Session, records: Iterable[Mapping] = (), *, ctx: Context, actor, first_line: int = 1,
+           audit_it: bool = True, prepared: Prepared | None = None) -> IngestReport:
+    """Check and store records (or a chunk already `prepared`). The common case (nobody of the chunk
+    stored in the round yet) is written without looking the people up; a conflict with a stored sample
+    rolls the attempt back and the chunk is checked against the stored samples of its people."""
+    if prepared is None:
+        prepared = prepare(ctx, records, first_line)
+    report = IngestReport(received=prepared.received, refused=list(prepared.refused))
+    parsed = prepared.parsed
     round_id = ctx.round.id
     stored_tubes = _stored_tubes(session, round_id, {p[1][0] for p in parsed})
     try:
         with session.begin_nested():
             in_tubes = _stored_samples(session, round_id, barcodes=set(stored_tubes))
-            outcome = _store(session, ctx, parsed, {k: list(v) for k, v in stored_tubes.items()}, in_tubes, {},
-                             cipher)
+            outcome = _store(session, ctx, parsed, {k: list(v) for k, v in stored_tubes.items()}, in_tubes, {})
     except bulk.Conflict:
         macs = {p[1][6] for p in parsed}
         people = _stored_samples(session, round_id, macs)
         tasks = open_tasks(session, round_id, {m for m in macs if m in people})
-        outcome = _store(session, ctx, parsed, stored_tubes, people, tasks, cipher)
+        outcome = _store(session, ctx, parsed, stored_tubes, people, tasks)
     inserted, duplicates, refused = outcome
     report.inserted, report.duplicates = inserted, duplicates
     report.refused = sorted(report.refused + refused, key=lambda r: r["line"])
@@ -201,12 +221,12 @@ def ingest(session: Session, records: Iterable[Mapping], *, ctx: Context, actor,
     return report
 
 
-def _store(session: Session, ctx: Context, parsed: list, tubes: dict, people: dict, tasks: dict, cipher):
+def _store(session: Session, ctx: Context, parsed: list, tubes: dict, people: dict, tasks: dict):
     """Admit each parsed record against `tubes` and `people` (what is stored, as far as known) and write
     the new tubes and samples; (inserted, duplicates, refused)."""
-    round_id, encrypt = ctx.round.id, cipher.encrypt
+    round_id = ctx.round.id
     new_tubes, new_samples, resampled, refused, duplicates = [], [], [], [], 0
-    for line, (barcode, pool, point, at, kind, number, person) in parsed:
+    for line, (barcode, pool, point, at, kind, document_enc, person) in parsed:
         try:
             attempt = _admit(tubes, people, tasks, barcode, pool, point[0], person)
         except Refused as exc:
@@ -222,7 +242,7 @@ def _store(session: Session, ctx: Context, parsed: list, tubes: dict, people: di
         else:
             tube[2] += 1
         people.setdefault(person, []).append((barcode, attempt))
-        new_samples.append((round_id, barcode, person, kind, encrypt(number), at, attempt))
+        new_samples.append((round_id, barcode, person, kind, document_enc, at, attempt))
         if attempt:
             resampled.append((tasks.pop(person), barcode, at))
     conn = session.connection()
