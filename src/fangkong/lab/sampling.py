@@ -198,7 +198,7 @@ def ingest(session: Session, records: Iterable[Mapping] = (), *, ctx: Context, a
     rolls the attempt back and the chunk is checked against the stored samples of its people."""
     if prepared is None:
         prepared = prepare(ctx, records, first_line)
-    report = IngestReport(received=prepared.received, refused=list(prepared.refused))
+    report = IngestReport(received=prepared.received)
     parsed = prepared.parsed
     round_id = ctx.round.id
     stored_tubes = _stored_tubes(session, round_id, {p[1][0] for p in parsed})
@@ -213,7 +213,7 @@ def ingest(session: Session, records: Iterable[Mapping] = (), *, ctx: Context, a
         outcome = _store(session, ctx, parsed, stored_tubes, people, tasks)
     inserted, duplicates, refused = outcome
     report.inserted, report.duplicates = inserted, duplicates
-    report.refused = sorted(report.refused + refused, key=lambda r: r["line"])
+    report.refused = sorted(prepared.refused + refused, key=lambda r: r["line"])
     if audit_it:
         audit.record(session, actor=actor, action="lab.samples", object_type="sampling_round", object_id=round_id,
                      after={"received": report.received, "inserted": report.inserted,
