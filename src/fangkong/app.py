@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import configure_mappers
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fangkong import __version__
@@ -28,6 +30,7 @@ from fangkong.core.deps import unit_of_work
 from fangkong.core.errors import DomainError
 from fangkong.core.hardening import SecurityMiddleware
 from fangkong.core.admission import DatabaseAdmission, pool_slots
+from fangkong.core.one_trip import GroupWriter
 from fangkong.core.http_errors import api_error_responses, install_error_handlers
 from fangkong.core.permissions import public
 from fangkong.people import api as people_api
@@ -168,15 +171,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
     app.state.unit_of_work = unit_of_work
+    app.state.group_writer = GroupWriter(app.state)
     app.state.render_error_page = render_error_page
     install_error_handlers(app)
 
     @app.exception_handler(LoginRequired)
     async def _to_login(request: Request, _exc: LoginRequired):
         return login_redirect(request)
-
-    app.add_middleware(RequestIdMiddleware)
-    app.add_middleware(DatabaseAdmission, slots=pool_slots(engine), serialize_writes=engine.dialect.name == "sqlite")
 
     @app.get("/healthz", tags=["health"], dependencies=[Depends(public())])
     def healthz() -> dict:
@@ -196,4 +197,23 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         inspection_web.router, supplies_web.router, enterprises_web.router, dashboard_web.router,
     ):
         app.include_router(router)
+    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(DatabaseAdmission, slots=pool_slots(engine), serialize_writes=engine.dialect.name == "sqlite",
+                       queued_writes=_queued_write_routes(app))
     return app
+
+
+def _queued_write_routes(app: FastAPI) -> list[re.Pattern]:
+    """The path patterns of routes whose writes go to the app's writer thread (core.one_trip)."""
+    try:
+        from fastapi.routing import iter_route_contexts  # recent FastAPI keeps included routers nested
+    except ImportError:
+        routes = list(app.routes)
+    else:
+        routes = list(iter_route_contexts(app.routes))
+    patterns = []
+    for route in routes:
+        dependant = getattr(getattr(route, "original_route", route), "dependant", None)
+        if dependant and any(getattr(d.call, "fangkong_in_trip", False) for d in dependant.dependencies):
+            patterns.append(compile_path(route.path)[0])
+    return patterns

@@ -8,12 +8,15 @@ thread to finish: everybody times out after 30 s (found by tests/quarantine/test
 50 simultaneous assignments). So requests queue here, in the event loop, before they reach the
 database: at most `slots` at once (the pool's size plus overflow), and on SQLite writing
 requests (every method but GET, HEAD, OPTIONS) one at a time — SQLite has one writer anyway.
-Static files pass straight through.
+Static files pass straight through, and so do the routes whose writes go to the app's one writer
+thread (`core.one_trip`): they take no pooled thread, and that thread waits for SQLite's lock itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
+from collections.abc import Iterable
 
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,8 +34,10 @@ def pool_slots(engine: Engine) -> int:
 
 
 class DatabaseAdmission:
-    def __init__(self, app: ASGIApp, *, slots: int, serialize_writes: bool) -> None:
+    def __init__(self, app: ASGIApp, *, slots: int, serialize_writes: bool,
+                 queued_writes: Iterable[re.Pattern] = ()) -> None:
         self.app = app
+        self.queued_writes = tuple(queued_writes)
         self.slots = slots
         self.serialize_writes = serialize_writes
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -46,7 +51,7 @@ class DatabaseAdmission:
         return self._gate, self._writer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+        if scope["type"] != "http" or scope["path"].startswith("/static/") or self._queued(scope):
             await self.app(scope, receive, send)
             return
         gate, writer = self._primitives()
@@ -56,3 +61,6 @@ class DatabaseAdmission:
             return
         async with gate:
             await self.app(scope, receive, send)
+
+    def _queued(self, scope: Scope) -> bool:
+        return scope["method"] == "POST" and any(route.match(scope["path"]) for route in self.queued_writes)

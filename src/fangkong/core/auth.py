@@ -157,6 +157,12 @@ def resolve_principal(request: Request, session: Session) -> Principal | None:
     return principal
 
 
+def forget_principal(request: Request) -> None:
+    """Drop the request's kept answer (its objects belonged to a unit of work that was rolled back)."""
+    if hasattr(request.state, _PRINCIPAL):
+        delattr(request.state, _PRINCIPAL)
+
+
 def not_authenticated(request: Request) -> NotAuthenticated:
     """The 401 for a request without a principal: ``invalid_token`` when it sent credentials, else log in first."""
     if "authorization" in request.headers:

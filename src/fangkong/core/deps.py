@@ -45,7 +45,7 @@ def finish(session: Session, *, commit: bool) -> None:
 
 @contextmanager
 def unit_of_work(state: State) -> Iterator[Session]:
-    """The request's unit of work taken in one piece, in a worker thread (core.one_trip): commit when the
+    """A unit of work taken in one piece, in a worker thread (core.one_trip's writer): commit when the
     block ends, roll back on error, close. `app.state.unit_of_work` holds it (tests put theirs there,
     as they override `get_session`)."""
     session = state.sessionmaker()

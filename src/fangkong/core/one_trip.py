@@ -1,35 +1,147 @@
-"""Hot write routes: the permission check, the work and the commit in one trip through the thread pool.
+"""Hot write routes: one writer thread commits together what their requests queued (a group commit).
 
-A sync route with `require(action)` and `get_session` goes through the thread pool three times (the
-check, the endpoint, the commit); each trip is a hand-over between the event loop and a worker
-thread, which for a one-scan request cost more than its database work (bench/README.md, tracing_api).
-A route declares its action with `permissions.checked_in_trip(action)` and awaits `in_one_trip`.
+A gate scan is a row or two. Alone, its trip through the thread pool, its connection, its token
+look-up and its commit cost several times its rows (bench/README.md, tracing_api). A route declares
+its action with `permissions.checked_in_trip(action)` and awaits `in_one_trip(request, action, work)`:
+the job joins the app's queue; one thread drains it, taking every job waiting (up to MAX_ROUND) into
+one unit of work. Each job's caller is checked first — a refused caller gets its 401/403 alone,
+having written nothing — then its work runs, and the round commits once. When a job's work (or the
+commit) fails, the round is rolled back and its jobs run again one by one, each in a unit of work of
+its own: one bad job never costs another its rows or its answer. When nothing else is waiting a
+round is one job, as the thread pool's trip was.
+
+Each job runs in a copy of its request's context (the audit log's request id and client address).
+A job whose request was cancelled (the client went away) still runs to its end, as a thread-pool
+trip would. Writes queued here do not pass the SQLite writer lock of `core.admission` (the app lists
+their paths there): the writer is one thread, and it waits for SQLite's own lock like any process.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import queue
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from fastapi import Request
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
+from fangkong.core.auth import forget_principal
+from fangkong.core.errors import DomainError
 from fangkong.core.permissions import Actor, authorize
 
 T = TypeVar("T")
+MAX_ROUND = 64  # jobs in one commit; a scan job holds at most scans.MAX_BATCH records
 
 
 async def in_one_trip(request: Request, action: str, work: Callable[[Session, Actor], T]) -> T:
-    """`work(session, actor)` for a caller allowed `action`, committed (rolled back on error), in one trip.
-
-    The worker thread runs to its end even when the request is cancelled, so the session is always
-    finished and its connection given back.
-    """
-    return await run_in_threadpool(_run, request, action, work)
+    """`work(session, actor)` for a caller allowed `action`, committed with the jobs queued beside it."""
+    return await request.app.state.group_writer.submit(request, action, work)
 
 
-def _run(request: Request, action: str, work: Callable[[Session, Actor], T]) -> T:
-    state = request.app.state
-    with state.unit_of_work(state) as session:
-        return work(session, authorize(request, session, action))
+@dataclass(eq=False)
+class _Job:
+    request: Request
+    action: str
+    work: Callable[[Session, Actor], Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future
+    context: contextvars.Context = field(default_factory=contextvars.copy_context)
+    outcome: tuple[bool, Any] = (False, None)  # (succeeded, result or exception)
+
+    def checked(self, session: Session) -> Actor | None:
+        """The caller as an Actor, or None with the refusal kept as this job's outcome."""
+        try:
+            return self.context.run(authorize, self.request, session, self.action)
+        except DomainError as refusal:
+            self.outcome = (False, refusal)
+            return None
+
+    def run(self, session: Session, actor: Actor) -> None:
+        self.outcome = (True, self.context.run(self.work, session, actor))
+
+
+class GroupWriter:
+    """The app's writer thread and its queue (started with the first job)."""
+
+    def __init__(self, state: Any) -> None:
+        self.state = state
+        self._queue: queue.SimpleQueue[_Job] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._starting = threading.Lock()
+
+    async def submit(self, request: Request, action: str, work: Callable[[Session, Actor], T]) -> T:
+        loop = asyncio.get_running_loop()
+        job = _Job(request, action, work, loop, loop.create_future())
+        self._start()
+        self._queue.put(job)
+        return await job.future
+
+    def _start(self) -> None:
+        if self._thread is None:
+            with self._starting:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._drain, name="fangkong-group-writer", daemon=True)
+                    self._thread.start()
+
+    def _drain(self) -> None:
+        while True:
+            jobs = [self._queue.get()]
+            while len(jobs) < MAX_ROUND:
+                try:
+                    jobs.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._run_round(jobs)
+            except BaseException as failure:  # noqa: BLE001 — a bug here must not leave requests waiting
+                for job in jobs:
+                    job.outcome = (False, failure)
+            _deliver(jobs)
+
+    def _run_round(self, jobs: list[_Job]) -> None:
+        try:
+            with self.state.unit_of_work(self.state) as session:
+                for job in jobs:
+                    actor = job.checked(session)
+                    if actor is not None:
+                        job.run(session, actor)
+        except BaseException:  # noqa: BLE001 — the round is rolled back; each job is answered alone
+            for job in jobs:
+                self._run_alone(job)
+
+    def _run_alone(self, job: _Job) -> None:
+        forget_principal(job.request)  # the round's session, and what it loaded, is gone
+        try:
+            with self.state.unit_of_work(self.state) as session:
+                actor = job.checked(session)
+                if actor is not None:
+                    job.run(session, actor)
+        except BaseException as failure:  # noqa: BLE001 — it is this job's answer
+            job.outcome = (False, failure)
+
+
+def _deliver(jobs: list[_Job]) -> None:
+    """Each job's outcome to its event loop: one hand-over per loop for the whole round."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Job]] = {}
+    for job in jobs:
+        by_loop.setdefault(job.loop, []).append(job)
+    for loop, own in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(_settle, own)
+        except RuntimeError:  # that loop has closed: nobody waits for these answers any more
+            pass
+
+
+def _settle(jobs: list[_Job]) -> None:
+    for job in jobs:
+        if job.future.cancelled():
+            continue
+        succeeded, value = job.outcome
+        if succeeded:
+            job.future.set_result(value)
+        else:
+            job.future.set_exception(value)

@@ -188,12 +188,13 @@ def authorize(request: Request, session: Session, action: str) -> Actor:
 
 
 def checked_in_trip(action: str):
-    """Declares `action` for a route that checks it itself, with its work, in one trip (core.one_trip)."""
+    """Declares `action` for a route that checks it itself, with its work, in the writer's round (core.one_trip)."""
 
-    async def dependency() -> None:  # the check needs the database: it runs in the route's one trip
+    async def dependency() -> None:  # the check needs the database: it runs with the route's work
         return None
 
     dependency.fangkong_action = action
+    dependency.fangkong_in_trip = True
     return dependency
 
 

@@ -26,6 +26,7 @@ MAX_EXPIRY_DAYS = 3650
 TOUCH_EVERY = timedelta(seconds=30)
 _TOKEN_AND_OWNER = (select(ApiToken, User).join(User, User.id == ApiToken.user_id)
                     .where(ApiToken.token_hash == bindparam("token_hash")))  # every API request: built once
+_KNOWN = "fangkong_tokens_read"  # session.info key: token hash → (token, owner) or None, as read
 
 
 def token_hash(token: str) -> str:
@@ -97,10 +98,17 @@ def create_token(
 
 
 def find_token(session: Session, token: str) -> tuple[ApiToken, User] | None:
-    """The usable token row and its active owner, touching last_used_at; None for anything else."""
+    """The usable token row and its active owner, touching last_used_at; None for anything else.
+
+    Read once per unit of work: the writer thread of `core.one_trip` checks a round of requests in
+    one, most of them from the same few scanners."""
     if not TOKEN_PATTERN.match(token):
         return None
-    found = session.execute(_TOKEN_AND_OWNER, {"token_hash": token_hash(token)}).first()
+    digest = token_hash(token)
+    known = session.info.setdefault(_KNOWN, {})  # one unit of work can serve many requests of a client
+    if digest not in known:
+        known[digest] = session.execute(_TOKEN_AND_OWNER, {"token_hash": digest}).first()
+    found = known[digest]
     if found is None:
         return None
     row, user = found

@@ -1,5 +1,7 @@
 """Scan inserts: INSERT OR IGNORE executemany on SQLite; on PostgreSQL one INSERT for a few rows, COPY into a
-staging table for more.
+staging table for more. Beside them, the look-ups every scan request makes (its venues, its residents),
+through the driver too: a gate sends one scan a request, and SQLAlchemy's execution costs ~50 µs a
+statement where the driver's costs ~2 (bench/README.md, tracing_api).
 
 The unique key (person_key, venue_id, at_minute) makes a repeated scan within the same minute, or
 a re-sent batch, collapse into the stored one; each function returns how many rows were new.
@@ -20,6 +22,7 @@ from fangkong.core.db import refresh_statistics
 SCAN_COLUMNS = ("person_key", "resident_id", "document_kind", "document_enc", "venue_id", "scanned_at",
                 "at_minute", "until_minute", "source")
 _NAMES = ", ".join(SCAN_COLUMNS)
+IN_LIST = 900  # values per IN list of a look-up (SQLite builds before 3.32 took at most 999 parameters)
 SMALL_BATCH = 100  # PostgreSQL: up to this many rows go in one INSERT … VALUES, more through COPY
 
 
@@ -62,6 +65,33 @@ def insert_scans(conn: Connection, rows: Iterable[Sequence]) -> int:
             ((*row[:5], _sqlite_time(row[5]), *row[6:]) for row in rows),
         )
         return driver.total_changes - before
+    finally:
+        cursor.close()
+
+
+def venue_ids(conn: Connection, codes: Sequence[str], district_code: str | None = None) -> dict[str, int]:
+    """code → id of the venues among `codes`, only those of the district `district_code` when given."""
+    inside = "" if district_code is None else " AND district_id IN (SELECT id FROM district WHERE code = {mark})"
+    extra = () if district_code is None else (district_code,)
+    return dict(_read_among(conn, "SELECT code, id FROM venue WHERE code IN ({marks})" + inside, codes, extra))
+
+
+def existing_residents(conn: Connection, ids: Sequence[int]) -> set[int]:
+    """Those of `ids` that are residents."""
+    return {row[0] for row in _read_among(conn, "SELECT id FROM resident WHERE id IN ({marks})", ids)}
+
+
+def _read_among(conn: Connection, sql: str, among: Sequence, extra: Sequence = ()) -> list[tuple]:
+    """The rows of `sql` for the values `among` (its IN list, {marks}), IN_LIST at a time, then `extra`."""
+    mark = "%s" if conn.dialect.name == "postgresql" else "?"
+    cursor = conn.connection.driver_connection.cursor()
+    rows: list[tuple] = []
+    try:
+        for start in range(0, len(among), IN_LIST):
+            part = list(among[start:start + IN_LIST])
+            cursor.execute(sql.format(marks=", ".join([mark] * len(part)), mark=mark), [*part, *extra])
+            rows.extend(cursor.fetchall())
+        return rows
     finally:
         cursor.close()
 

@@ -14,22 +14,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
 from fangkong.core.pii import get_cipher
 from fangkong.people.managed_models import DOCUMENT_KINDS
-from fangkong.people.models import Resident
 from fangkong.places import service as places_service
 from fangkong.places.models import Venue
 from fangkong.tracing import bulk
 from fangkong.tracing.models import MAX_STAY_MINUTES, SCAN_SOURCES
 
 MAX_BATCH = 5000
-# built once: the scan API runs these on every request, and building a statement costs as much as running it
-_VENUES_BY_CODE = select(Venue.code, Venue.id).where(Venue.code.in_(bindparam("codes", expanding=True)))
-_RESIDENTS_AMONG = select(Resident.id).where(Resident.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass
@@ -159,10 +155,7 @@ def _venues(session: Session, codes: set[str], scope) -> dict[str, int]:
     codes.discard("")
     if not codes:
         return {}
-    query = _VENUES_BY_CODE
-    if not scope.is_city:
-        query = query.where(Venue.district_id.in_(places_service.district_ids_within(scope)))
-    return dict(session.connection().execute(query, {"codes": list(codes)}).all())
+    return bulk.venue_ids(session.connection(), sorted(codes), None if scope.is_city else scope.district_code)
 
 
 def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
@@ -172,6 +165,4 @@ def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
             ids.add(int(record.get("resident_id")))
         except (TypeError, ValueError):
             pass
-    if not ids:
-        return set()
-    return set(session.connection().execute(_RESIDENTS_AMONG, {"ids": list(ids)}).scalars())
+    return bulk.existing_residents(session.connection(), sorted(ids)) if ids else set()
