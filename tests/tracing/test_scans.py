@@ -115,3 +115,32 @@ def test_fever_raises_one_alert_seen_by_that_sites_task_force_only(session):
     assert seen("public_areas", "140213") == set()
     assert seen("prevention", "140213") == set()
     assert seen("construction_sites", "140200") == {alert.id, far.id}
+
+
+def test_batches_stored_together_read_as_if_stored_one_after_the_other(session):
+    """scans.ingest_many (the scan API's round): one look-up for all senders, yet each sender sees only its
+    jurisdiction's venues, a scan two senders share is new for the first only, and each gets its audit row."""
+    from fangkong.core.audit import AuditEvent
+
+    unit = factories.place_chain(session)
+    market = tf.venue(session, unit)  # in 平城区 (140213)
+    resident = factories.resident(session, unit=unit)
+    city = zf.actor(session, "prevention")
+    elsewhere = factories.actor(session, role="public_areas", jurisdiction="140212")  # 新荣区: not the market's
+    shared = {"venue_code": market.code, "scanned_at": "2022-11-12T10:00", "resident_id": resident.id}
+    base, audited = count(session), session.scalar(select(func.count()).select_from(AuditEvent))
+    first, second, outside = scans.ingest_many(session, [
+        scans.ScanBatch([shared, {**shared, "scanned_at": "2022-11-12T10:05"}], city, request=("req-1", "10.0.0.1")),
+        scans.ScanBatch([shared, {**shared, "scanned_at": "2022-11-12T10:09"}], city, request=("req-2", "10.0.0.2")),
+        scans.ScanBatch([{**shared, "scanned_at": "2022-11-12T10:30"}], elsewhere, request=("req-3", None)),
+    ])
+    assert (first.inserted, first.duplicates, first.refused) == (2, 0, [])
+    assert (second.inserted, second.duplicates, second.refused) == (1, 1, [])
+    assert (outside.inserted, outside.duplicates) == (0, 0)
+    assert [r["code"] for r in outside.refused] == ["unknown_venue"]
+    assert count(session) == base + 3
+    rows = session.scalars(select(AuditEvent).where(AuditEvent.action == "tracing.scans")
+                           .order_by(AuditEvent.id.desc()).limit(3)).all()[::-1]
+    assert session.scalar(select(func.count()).select_from(AuditEvent)) == audited + 3
+    assert [(r.request_id, r.ip, r.after["inserted"], r.after["refused"]) for r in rows] == [
+        ("req-1", "10.0.0.1", 2, 0), ("req-2", "10.0.0.2", 1, 0), ("req-3", None, 0, 1)]

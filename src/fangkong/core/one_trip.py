@@ -10,6 +10,10 @@ commit) fails, the round is rolled back and its jobs run again one by one, each 
 its own: one bad job never costs another its rows or its answer. When nothing else is waiting a
 round is one job, as the thread pool's trip was.
 
+Work whose class has `run_together(session, [(work, actor), ...]) -> [result, ...]` runs with the
+other jobs of its kind in the round in one call (tracing.scans.ScanWork: one look-up of all their
+venues, one audit statement), outside the requests' contexts: such work carries what it needs.
+
 Each job runs in a copy of its request's context (the audit log's request id and client address).
 A job whose request was cancelled (the client went away) still runs to its end, as a thread-pool
 trip would. Writes queued here do not pass the SQLite writer lock of `core.admission` (the app lists
@@ -105,10 +109,15 @@ class GroupWriter:
     def _run_round(self, jobs: list[_Job]) -> None:
         try:
             with self.state.unit_of_work(self.state) as session:
-                for job in jobs:
-                    actor = job.checked(session)
-                    if actor is not None:
-                        job.run(session, actor)
+                allowed = [(job, actor) for job in jobs if (actor := job.checked(session)) is not None]
+                for together, group in _by_kind(allowed):
+                    if together is None:
+                        for job, actor in group:
+                            job.run(session, actor)
+                        continue
+                    results = together(session, [(job.work, actor) for job, actor in group])
+                    for (job, _actor), result in zip(group, results, strict=True):
+                        job.outcome = (True, result)
         except BaseException:  # noqa: BLE001 — the round is rolled back; each job is answered alone
             for job in jobs:
                 self._run_alone(job)
@@ -122,6 +131,20 @@ class GroupWriter:
                     job.run(session, actor)
         except BaseException as failure:  # noqa: BLE001 — it is this job's answer
             job.outcome = (False, failure)
+
+
+def _by_kind(allowed: list[tuple[_Job, Actor]]) -> list[tuple[Callable | None, list[tuple[_Job, Actor]]]]:
+    """The jobs whose work can run together (a `run_together` of its class), grouped by kind in order of
+    arrival; every other job on its own (None)."""
+    groups: dict[Any, list[tuple[_Job, Actor]]] = {}
+    alone: list[tuple[None, list[tuple[_Job, Actor]]]] = []
+    for job, actor in allowed:
+        together = getattr(type(job.work), "run_together", None)
+        if together is None:
+            alone.append((None, [(job, actor)]))
+        else:
+            groups.setdefault(together, []).append((job, actor))
+    return [*groups.items(), *alone]
 
 
 def _deliver(jobs: list[_Job]) -> None:

@@ -27,11 +27,10 @@ async def scan_batch(request: Request, body: ScanBatchIn, _: None = Depends(chec
     """Store a batch of venue scans: each malformed record is refused with its line (1-based) and reason;
     a repeat of a stored scan (same person, venue and minute) is counted as a duplicate. Idempotent.
 
-    Every gate scan of the city comes here, often one a request: the check, the work and the commit
-    take one trip through the thread pool."""
+    Every gate scan of the city comes here, often one a request: the app's writer thread checks the
+    caller and stores the scans with the other requests waiting, in one commit (core.one_trip)."""
     records = [scan.model_dump() for scan in body.scans]
-    return await in_one_trip(request, TRACING_SCAN, lambda session, actor: scans.ingest(
-        session, records, actor=actor, source=body.source).to_dict())
+    return await in_one_trip(request, TRACING_SCAN, scans.ScanWork(records, body.source))
 
 
 @router.post("/tracing/entry-checks", response_model=EntryCheckOut, status_code=201)

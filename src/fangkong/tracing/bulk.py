@@ -41,9 +41,7 @@ def insert_scans(conn: Connection, rows: Iterable[Sequence]) -> int:
     if conn.dialect.name == "postgresql":
         with driver.cursor() as cursor:
             if len(head) <= SMALL_BATCH:  # a scan or a few from the app: staging costs more than it saves
-                one = "(" + ", ".join(["%s"] * len(SCAN_COLUMNS)) + ")"
-                cursor.execute(f"INSERT INTO venue_scan ({_NAMES}) VALUES {', '.join([one] * len(head))} "
-                               "ON CONFLICT DO NOTHING", [value for row in head for value in row])
+                _insert_values(cursor, head)
                 return cursor.rowcount
             # the scan columns only (no id): staging rows never draw from the id sequence
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS venue_scan_staging ON COMMIT DELETE ROWS AS "
@@ -69,11 +67,35 @@ def insert_scans(conn: Connection, rows: Iterable[Sequence]) -> int:
         cursor.close()
 
 
-def venue_ids(conn: Connection, codes: Sequence[str], district_code: str | None = None) -> dict[str, int]:
-    """code → id of the venues among `codes`, only those of the district `district_code` when given."""
-    inside = "" if district_code is None else " AND district_id IN (SELECT id FROM district WHERE code = {mark})"
-    extra = () if district_code is None else (district_code,)
-    return dict(_read_among(conn, "SELECT code, id FROM venue WHERE code IN ({marks})" + inside, codes, extra))
+def insert_scan_groups(conn: Connection, groups: list[list[Sequence]]) -> list[int]:
+    """`insert_scans` of each group in turn; how many rows of each were new. On PostgreSQL, a few rows in
+    all go in one INSERT … RETURNING (one round trip for a round of the app's writer), each new row
+    credited to the first group holding it, as if the groups had been stored one after the other."""
+    rows = [row for group in groups for row in group]
+    if conn.dialect.name != "postgresql" or len(groups) == 1 or not rows or len(rows) > SMALL_BATCH:
+        return [insert_scans(conn, group) for group in groups]
+    with conn.connection.driver_connection.cursor() as cursor:
+        _insert_values(cursor, rows, returning=" RETURNING person_key, venue_id, at_minute")
+        new = set(cursor.fetchall())
+    counts = []
+    for group in groups:
+        keys = {(row[0], row[4], row[6]) for row in group} & new
+        new -= keys
+        counts.append(len(keys))
+    return counts
+
+
+def _insert_values(cursor, rows: list[Sequence], returning: str = "") -> None:
+    """PostgreSQL: the rows in one INSERT … VALUES, a stored (person, venue, minute) left as it is."""
+    one = "(" + ", ".join(["%s"] * len(SCAN_COLUMNS)) + ")"
+    cursor.execute(f"INSERT INTO venue_scan ({_NAMES}) VALUES {', '.join([one] * len(rows))} "
+                   f"ON CONFLICT DO NOTHING{returning}", [value for row in rows for value in row])
+
+
+def venues_by_code(conn: Connection, codes: Sequence[str]) -> dict[str, tuple[int, str]]:
+    """code → (id, district code) of the venues among `codes`."""
+    sql = "SELECT v.code, v.id, d.code FROM venue v JOIN district d ON d.id = v.district_id WHERE v.code IN ({marks})"
+    return {code: (venue_id, district) for code, venue_id, district in _read_among(conn, sql, codes)}
 
 
 def existing_residents(conn: Connection, ids: Sequence[int]) -> set[int]:
@@ -81,15 +103,15 @@ def existing_residents(conn: Connection, ids: Sequence[int]) -> set[int]:
     return {row[0] for row in _read_among(conn, "SELECT id FROM resident WHERE id IN ({marks})", ids)}
 
 
-def _read_among(conn: Connection, sql: str, among: Sequence, extra: Sequence = ()) -> list[tuple]:
-    """The rows of `sql` for the values `among` (its IN list, {marks}), IN_LIST at a time, then `extra`."""
+def _read_among(conn: Connection, sql: str, among: Sequence) -> list[tuple]:
+    """The rows of `sql` for the values `among` (its IN list, {marks}), IN_LIST at a time."""
     mark = "%s" if conn.dialect.name == "postgresql" else "?"
     cursor = conn.connection.driver_connection.cursor()
     rows: list[tuple] = []
     try:
         for start in range(0, len(among), IN_LIST):
             part = list(among[start:start + IN_LIST])
-            cursor.execute(sql.format(marks=", ".join([mark] * len(part)), mark=mark), [*part, *extra])
+            cursor.execute(sql.format(marks=", ".join([mark] * len(part))), part)
             rows.extend(cursor.fetchall())
         return rows
     finally:

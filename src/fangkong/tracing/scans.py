@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -97,27 +98,59 @@ def person_of(record: Mapping) -> tuple[str, int | None, str | None, str | None]
     return document_key(kind, number), None, kind, number
 
 
+@dataclass
+class ScanBatch:
+    """One sender's scans: a request of the API, a chunk of a file, a scan of the page."""
+
+    records: list[Mapping]
+    actor: Any
+    source: str = "app"
+    first_line: int = 1
+    request: tuple[str | None, str | None] | None = None  # audit: (request id, client address), if not the current
+
+
 def ingest(session: Session, records: Iterable[Mapping], *, actor, source: str = "app",
            first_line: int = 1, audit_it: bool = True, venues: dict[str, int] | None = None) -> IngestReport:
     """Validate and store scans; venues outside the actor's jurisdiction are refused like unknown ones.
 
     `venues` (code → id, from `venue_codes`) spares a file import one look-up per chunk.
     """
-    records = list(records)
-    report = IngestReport(received=len(records))
-    if venues is None:
-        venues = _venues(session, {str(r.get("venue_code") or "").strip() for r in records}, actor.jurisdiction)
-    residents = _existing_residents(session, records)
+    batch = ScanBatch(list(records), actor, source, first_line)
+    return ingest_many(session, [batch], audit_it=audit_it, venues=venues)[0]
+
+
+def ingest_many(session: Session, batches: list[ScanBatch], *, audit_it: bool = True,
+                venues: dict[str, int] | None = None) -> list[IngestReport]:
+    """`ingest` of several senders' batches, in order, with one look-up of their venues and residents and one
+    audit statement: a batch reads as if it had been stored alone after those before it."""
+    all_records = [record for batch in batches for record in batch.records]
+    located = None if venues is not None else _venues(session, {_code(r) for r in all_records})
+    residents = _existing_residents(session, all_records)
+    checked = [_checked(batch, venues if venues is not None else _within(located, batch.actor.jurisdiction),
+                        residents) for batch in batches]
+    inserted = bulk.insert_scan_groups(session.connection(), [rows for _report, rows in checked])
+    for (report, rows), new in zip(checked, inserted, strict=True):
+        report.inserted, report.duplicates = new, len(rows) - new
+    if audit_it:
+        audit.record_many(session, [audit.event(
+            actor=batch.actor, action="tracing.scans", object_type="venue_scan", request=batch.request,
+            after={"source": batch.source, **{k: v for k, v in report.to_dict().items() if k != "refused"},
+                   "refused": len(report.refused)}) for batch, (report, _rows) in zip(batches, checked)])
+    return [report for report, _rows in checked]
+
+
+def _checked(batch: ScanBatch, venues: dict[str, int], residents: set[int]) -> tuple[IngestReport, list[tuple]]:
+    """The batch's report (received, refused lines) and its valid rows, in SCAN_COLUMNS order."""
+    report = IngestReport(received=len(batch.records))
     cipher = get_cipher()
     now, zone = clock.now(), clock.zone()
     rows = []
-    for offset, record in enumerate(records):
-        line = first_line + offset
+    for offset, record in enumerate(batch.records):
         try:
-            row_source = record.get("source") or source
+            row_source = record.get("source") or batch.source
             if row_source not in SCAN_SOURCES:
                 raise Refused("invalid_source", f"source: one of {', '.join(SCAN_SOURCES)}")
-            venue_id = venues.get(str(record.get("venue_code") or "").strip())
+            venue_id = venues.get(_code(record))
             if venue_id is None:
                 raise Refused("unknown_venue", f"venue_code: {record.get('venue_code')!r} is not a venue code here")
             key, resident_id, kind, number = person_of(record)
@@ -130,17 +163,32 @@ def ingest(session: Session, records: Iterable[Mapping], *, actor, source: str =
                 if not 0 <= until - minute <= MAX_STAY_MINUTES:
                     raise Refused("invalid_stay", f"left_at: between scanned_at and {MAX_STAY_MINUTES} minutes after")
         except Refused as exc:
-            report.refused.append({"line": line, "code": exc.code, "reason": str(exc)})
+            report.refused.append({"line": batch.first_line + offset, "code": exc.code, "reason": str(exc)})
             continue
         rows.append((key, resident_id, kind, cipher.encrypt(number) if number else None, venue_id, at,
                      minute, until, row_source))
-    report.inserted = bulk.insert_scans(session.connection(), rows) if rows else 0
-    report.duplicates = len(rows) - report.inserted
-    if audit_it:
-        audit.record(session, actor=actor, action="tracing.scans", object_type="venue_scan",
-                     after={"source": source, **{k: v for k, v in report.to_dict().items() if k != "refused"},
-                            "refused": len(report.refused)})
-    return report
+    return report, rows
+
+
+@dataclass(frozen=True)
+class ScanWork:
+    """A request's scans as a job of the app's writer (core.one_trip): stored alone, or with the other
+    requests of its round in one `ingest_many`."""
+
+    records: list[Mapping]
+    source: str
+    request: tuple[str | None, str | None] = field(default_factory=audit.current_request)
+
+    def __call__(self, session: Session, actor) -> dict:
+        return ingest_many(session, [self._batch(actor)])[0].to_dict()
+
+    @staticmethod
+    def run_together(session: Session, jobs: list[tuple[ScanWork, Any]]) -> list[dict]:
+        reports = ingest_many(session, [work._batch(actor) for work, actor in jobs])
+        return [report.to_dict() for report in reports]
+
+    def _batch(self, actor) -> ScanBatch:
+        return ScanBatch(self.records, actor, self.source, request=self.request)
 
 
 def venue_codes(session: Session, scope) -> dict[str, int]:
@@ -151,11 +199,21 @@ def venue_codes(session: Session, scope) -> dict[str, int]:
     return dict(session.execute(query).all())
 
 
-def _venues(session: Session, codes: set[str], scope) -> dict[str, int]:
+def _code(record: Mapping) -> str:
+    return str(record.get("venue_code") or "").strip()
+
+
+def _venues(session: Session, codes: set[str]) -> dict[str, tuple[int, str]]:
+    """code → (venue id, district code) of the venues among `codes`."""
     codes.discard("")
-    if not codes:
-        return {}
-    return bulk.venue_ids(session.connection(), sorted(codes), None if scope.is_city else scope.district_code)
+    return bulk.venues_by_code(session.connection(), sorted(codes)) if codes else {}
+
+
+def _within(located: dict[str, tuple[int, str]], scope) -> dict[str, int]:
+    """code → id of those venues inside `scope` (one outside is unknown to its sender)."""
+    if scope.is_city:
+        return {code: venue_id for code, (venue_id, _district) in located.items()}
+    return {code: venue_id for code, (venue_id, district) in located.items() if district == scope.district_code}
 
 
 def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
