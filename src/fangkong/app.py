@@ -30,7 +30,7 @@ from fangkong.core.deps import unit_of_work
 from fangkong.core.errors import DomainError
 from fangkong.core.hardening import SecurityMiddleware
 from fangkong.core.admission import DatabaseAdmission, pool_slots
-from fangkong.core.one_trip import GroupWriter
+from fangkong.core.one_trip import GroupWriter, writer_threads
 from fangkong.core.http_errors import api_error_responses, install_error_handlers
 from fangkong.core.permissions import public
 from fangkong.people import api as people_api
@@ -171,7 +171,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine
     app.state.sessionmaker = session_factory(engine)
     app.state.unit_of_work = unit_of_work
-    app.state.group_writer = GroupWriter(app.state)
+    app.state.group_writer = GroupWriter(app.state, threads=writer_threads(engine))
     app.state.render_error_page = render_error_page
     install_error_handlers(app)
 

@@ -196,3 +196,29 @@ def test_a_job_whose_caller_went_away_is_still_stored_and_its_round_answered(fre
     kept = asyncio.run(scenario())
     assert kept["inserted"] == 1
     assert _count(engine, VenueScan) == 2  # the cancelled request's scan was stored all the same
+
+
+def test_with_two_writer_threads_a_round_does_not_wait_for_a_slow_one(fresh_database):
+    """PostgreSQL's setting (core.one_trip.writer_threads): while one round waits, the next is stored."""
+    engine = fresh_database.engine
+    city = _gate_city(engine)
+    writer = GroupWriter(SimpleNamespace(sessionmaker=session_factory(engine), unit_of_work=unit_of_work), threads=2)
+
+    async def scenario():
+        entered, release = threading.Event(), threading.Event()
+
+        def hold(session, actor):
+            entered.set()
+            release.wait(10)
+            return "slow"
+
+        slow = asyncio.ensure_future(writer.submit(_request(city["token"]), TRACING_SCAN, hold))
+        await asyncio.to_thread(entered.wait, 10)
+        try:
+            return await asyncio.wait_for(writer.submit(_request(city["token"]), TRACING_SCAN,
+                                                        _scan(city, city["people"][0], "2022-11-12T10:00")), 10)
+        finally:
+            release.set()
+            await slow
+
+    assert asyncio.run(scenario())["inserted"] == 1

@@ -1,11 +1,12 @@
-"""Hot write routes: one writer thread commits together what their requests queued (a group commit).
+"""Hot write routes: a writer thread commits together what their requests queued (a group commit).
 
 A gate scan is a row or two. Alone, its trip through the thread pool, its connection, its token
 look-up and its commit cost several times its rows (bench/README.md, tracing_api). A route declares
 its action with `permissions.checked_in_trip(action)` and awaits `in_one_trip(request, action, work)`:
-the job joins the app's queue; one thread drains it, taking every job waiting (up to MAX_ROUND) into
-one unit of work. Each job's caller is checked first — a refused caller gets its 401/403 alone,
-having written nothing — then its work runs, and the round commits once. When a job's work (or the
+the job joins the app's queue; its writer thread drains it, taking every job waiting (up to MAX_ROUND)
+into one unit of work (on PostgreSQL two threads take turns: `writer_threads`). Each job's caller is
+checked first — a refused caller gets its 401/403 alone, having written nothing — then its work
+runs, and the round commits once. When a job's work (or the
 commit) fails, the round is rolled back and its jobs run again one by one, each in a unit of work of
 its own: one bad job never costs another its rows or its answer. When nothing else is waiting a
 round is one job, as the thread pool's trip was.
@@ -17,7 +18,8 @@ venues, one audit statement), outside the requests' contexts: such work carries 
 Each job runs in a copy of its request's context (the audit log's request id and client address).
 A job whose request was cancelled (the client went away) still runs to its end, as a thread-pool
 trip would. Writes queued here do not pass the SQLite writer lock of `core.admission` (the app lists
-their paths there): the writer is one thread, and it waits for SQLite's own lock like any process.
+their paths there): on SQLite the writer is one thread, and it waits for SQLite's own lock like any
+process.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import Request
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from fangkong.core.auth import forget_principal
@@ -39,6 +42,7 @@ from fangkong.core.permissions import Actor, authorize
 
 T = TypeVar("T")
 MAX_ROUND = 64  # jobs in one commit; a scan job holds at most scans.MAX_BATCH records
+POSTGRESQL_WRITERS = 2
 
 
 async def in_one_trip(request: Request, action: str, work: Callable[[Session, Actor], T]) -> T:
@@ -68,13 +72,20 @@ class _Job:
         self.outcome = (True, self.context.run(self.work, session, actor))
 
 
+def writer_threads(engine: Engine) -> int:
+    """One writer on SQLite (one writer is all it has); on PostgreSQL two, so that one round is checked and
+    built while the other waits for the server (bench/README.md, tracing_api)."""
+    return 1 if engine.dialect.name == "sqlite" else POSTGRESQL_WRITERS
+
+
 class GroupWriter:
     """The app's writer thread and its queue (started with the first job)."""
 
-    def __init__(self, state: Any) -> None:
+    def __init__(self, state: Any, *, threads: int = 1) -> None:
         self.state = state
+        self.threads = threads
         self._queue: queue.SimpleQueue[_Job] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._running: list[threading.Thread] = []
         self._starting = threading.Lock()
 
     async def submit(self, request: Request, action: str, work: Callable[[Session, Actor], T]) -> T:
@@ -85,11 +96,13 @@ class GroupWriter:
         return await job.future
 
     def _start(self) -> None:
-        if self._thread is None:
+        if not self._running:
             with self._starting:
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._drain, name="fangkong-group-writer", daemon=True)
-                    self._thread.start()
+                while len(self._running) < self.threads:
+                    thread = threading.Thread(target=self._drain, name=f"fangkong-writer-{len(self._running)}",
+                                              daemon=True)
+                    thread.start()
+                    self._running.append(thread)
 
     def _drain(self) -> None:
         while True:
