@@ -144,3 +144,16 @@ def test_batches_stored_together_read_as_if_stored_one_after_the_other(session):
     assert session.scalar(select(func.count()).select_from(AuditEvent)) == audited + 3
     assert [(r.request_id, r.ip, r.after["inserted"], r.after["refused"]) for r in rows] == [
         ("req-1", "10.0.0.1", 2, 0), ("req-2", "10.0.0.2", 1, 0), ("req-3", None, 0, 1)]
+
+
+def test_a_resident_id_beyond_any_row_id_is_refused_with_its_line(session):
+    unit = factories.place_chain(session)
+    market = tf.venue(session, unit)
+    resident = factories.resident(session, unit=unit)
+    base = count(session)
+    report = scans.ingest(session, [
+        {"venue_code": market.code, "scanned_at": "2022-11-12T10:00", "resident_id": "99999999999999999999999"},
+        {"venue_code": market.code, "scanned_at": "2022-11-12T10:00", "resident_id": str(resident.id)},
+    ], actor=zf.actor(session, "prevention"))
+    assert [(r["line"], r["code"]) for r in report.refused] == [(1, "invalid_resident")]
+    assert report.inserted == 1 and count(session) == base + 1

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
+from fangkong.core.db import MAX_ROW_ID
 from fangkong.core.pii import get_cipher
 from fangkong.people.managed_models import DOCUMENT_KINDS
 from fangkong.places import service as places_service
@@ -88,6 +89,8 @@ def person_of(record: Mapping) -> tuple[str, int | None, str | None, str | None]
             resident_id = int(resident_id)
         except (TypeError, ValueError):
             raise Refused("invalid_resident", f"resident_id: {resident_id!r} is not a number") from None
+        if not 1 <= resident_id <= MAX_ROW_ID:
+            raise Refused("invalid_resident", f"resident_id: {resident_id} is not a resident id")
         return resident_key(resident_id), resident_id, None, None
     if kind not in DOCUMENT_KINDS:
         raise Refused("person_required",
@@ -124,8 +127,8 @@ def ingest_many(session: Session, batches: list[ScanBatch], *, audit_it: bool = 
     """`ingest` of several senders' batches, in order, with one look-up of their venues and residents and one
     audit statement: a batch reads as if it had been stored alone after those before it."""
     all_records = [record for batch in batches for record in batch.records]
-    located = None if venues is not None else _venues(session, {_code(r) for r in all_records})
-    residents = _existing_residents(session, all_records)
+    codes = [] if venues is not None else sorted({_code(r) for r in all_records} - {""})
+    located, residents = bulk.venues_and_residents(session.connection(), codes, _resident_ids(all_records))
     checked = [_checked(batch, venues if venues is not None else _within(located, batch.actor.jurisdiction),
                         residents) for batch in batches]
     inserted = bulk.insert_scan_groups(session.connection(), [rows for _report, rows in checked])
@@ -203,12 +206,6 @@ def _code(record: Mapping) -> str:
     return str(record.get("venue_code") or "").strip()
 
 
-def _venues(session: Session, codes: set[str]) -> dict[str, tuple[int, str]]:
-    """code → (venue id, district code) of the venues among `codes`."""
-    codes.discard("")
-    return bulk.venues_by_code(session.connection(), sorted(codes)) if codes else {}
-
-
 def _within(located: dict[str, tuple[int, str]], scope) -> dict[str, int]:
     """code → id of those venues inside `scope` (one outside is unknown to its sender)."""
     if scope.is_city:
@@ -216,11 +213,11 @@ def _within(located: dict[str, tuple[int, str]], scope) -> dict[str, int]:
     return {code: venue_id for code, (venue_id, district) in located.items() if district == scope.district_code}
 
 
-def _existing_residents(session: Session, records: list[Mapping]) -> set[int]:
+def _resident_ids(records: list[Mapping]) -> list[int]:
     ids = set()
     for record in records:
         try:
             ids.add(int(record.get("resident_id")))
         except (TypeError, ValueError):
             pass
-    return bulk.existing_residents(session.connection(), sorted(ids)) if ids else set()
+    return sorted(i for i in ids if 1 <= i <= MAX_ROW_ID)  # others are refused, not looked up
