@@ -69,6 +69,12 @@ def test_a_scan_through_the_one_trip_route_is_committed_with_its_audit_row(fresh
     assert _count(engine, AuditEvent, AuditEvent.action == "tracing.scans") == 1
 
 
+def _stored(engine, action: str) -> tuple[int, int, int]:
+    """(scans, their audit rows, audit rows of `action`) in the database."""
+    return (_count(engine, VenueScan), _count(engine, AuditEvent, AuditEvent.action == "tracing.scans"),
+            _count(engine, AuditEvent, AuditEvent.action == action))
+
+
 class CountedScanWork(ScanWork):
     """ScanWork that notes the size of each group it was run with."""
 
@@ -102,25 +108,41 @@ def _scan(city: dict, person: int, at: str) -> CountedScanWork:
     return CountedScanWork([{"venue_code": city["venue"], "resident_id": person, "scanned_at": at}], "gate")
 
 
-def _writer(engine) -> GroupWriter:
-    return GroupWriter(SimpleNamespace(sessionmaker=session_factory(engine), unit_of_work=unit_of_work))
+def _writer(engine, threads: int = 1) -> GroupWriter:
+    return GroupWriter(SimpleNamespace(sessionmaker=session_factory(engine), unit_of_work=unit_of_work),
+                       threads=threads)
+
+
+class Holding:
+    """A first job that holds its writer thread until released, writing a row at the end."""
+
+    def __init__(self, writer: GroupWriter, token: str) -> None:
+        self.writer, self.token = writer, token
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def __call__(self, session, actor) -> str:
+        self.entered.set()
+        self.release.wait(10)
+        audit.record(session, actor=actor, action="test.first", object_type="test")
+        return "first"
+
+    async def start(self) -> asyncio.Future:
+        """Submit the job and return once the writer holds it."""
+        held = asyncio.ensure_future(self.writer.submit(_request(self.token), TRACING_SCAN, self))
+        await asyncio.to_thread(self.entered.wait, 10)
+        return held
+
+    def submit(self, token: str, work) -> asyncio.Future:
+        return asyncio.ensure_future(self.writer.submit(_request(token), TRACING_SCAN, work))
 
 
 async def _while_the_writer_is_busy(writer: GroupWriter, token: str, queued: list) -> list:
     """Submit a first job that holds the writer until the others are queued: they make one round."""
-    entered, release = threading.Event(), threading.Event()
-
-    def hold(session, actor):
-        entered.set()
-        release.wait(10)
-        audit.record(session, actor=actor, action="test.first", object_type="test")
-        return "first"
-
-    first = asyncio.ensure_future(writer.submit(_request(token), TRACING_SCAN, hold))
-    await asyncio.to_thread(entered.wait, 10)
-    rest = [asyncio.ensure_future(writer.submit(_request(tok), TRACING_SCAN, work)) for tok, work in queued]
+    holding = Holding(writer, token)
+    first = await holding.start()
+    rest = [holding.submit(tok, work) for tok, work in queued]
     await asyncio.sleep(0)  # every job is in the queue
-    release.set()
+    holding.release.set()
     return await asyncio.gather(first, *rest, return_exceptions=True)
 
 
@@ -141,9 +163,7 @@ def test_waiting_requests_commit_in_one_round_and_each_gets_its_own_answer(fresh
     assert isinstance(unknown, NotAuthenticated) and unknown.code == "invalid_token"
     assert isinstance(forbidden, Forbidden)
     assert CountedScanWork.groups == [2]  # the two allowed scans, stored together
-    assert _count(engine, VenueScan) == 2
-    assert _count(engine, AuditEvent, AuditEvent.action == "tracing.scans") == 2
-    assert _count(engine, AuditEvent, AuditEvent.action == "test.first") == 1
+    assert _stored(engine, "test.first") == (2, 2, 1)
 
 
 def test_a_failing_job_rolls_its_round_back_and_costs_the_others_nothing(fresh_database):
@@ -164,32 +184,22 @@ def test_a_failing_job_rolls_its_round_back_and_costs_the_others_nothing(fresh_d
     assert isinstance(failed, RuntimeError)
     assert stored["inserted"] == 1 and stored_too["inserted"] == 1  # stored again, each on its own
     assert CountedScanWork.groups == [2]  # tried together first; that round was rolled back
-    assert _count(engine, VenueScan) == 2
-    assert _count(engine, AuditEvent, AuditEvent.action == "tracing.scans") == 2
-    assert _count(engine, AuditEvent, AuditEvent.action == "test.lost") == 0
+    assert _stored(engine, "test.lost") == (2, 2, 0)
 
 
 def test_a_job_whose_caller_went_away_is_still_stored_and_its_round_answered(fresh_database):
     engine = fresh_database.engine
     city = _gate_city(engine)
     one, two, _three = city["people"]
-    writer = _writer(engine)
 
     async def scenario():
-        entered, release = threading.Event(), threading.Event()
-
-        def hold(session, actor):
-            entered.set()
-            release.wait(10)
-            return "first"
-
-        first = asyncio.ensure_future(writer.submit(_request(city["token"]), TRACING_SCAN, hold))
-        await asyncio.to_thread(entered.wait, 10)
-        gone, kept = (asyncio.ensure_future(writer.submit(_request(city["token"]), TRACING_SCAN, _scan(city, p, at)))
-                      for p, at in ((one, "2022-11-12T10:00"), (two, "2022-11-12T10:00")))
+        holding = Holding(_writer(engine), city["token"])
+        first = await holding.start()
+        gone = holding.submit(city["token"], _scan(city, one, "2022-11-12T10:00"))
+        kept = holding.submit(city["token"], _scan(city, two, "2022-11-12T10:00"))
         await asyncio.sleep(0)
         gone.cancel()  # its client went away while the job waited
-        release.set()
+        holding.release.set()
         await first
         return await asyncio.wait_for(kept, 10)
 
@@ -202,23 +212,15 @@ def test_with_two_writer_threads_a_round_does_not_wait_for_a_slow_one(fresh_data
     """PostgreSQL's setting (core.one_trip.writer_threads): while one round waits, the next is stored."""
     engine = fresh_database.engine
     city = _gate_city(engine)
-    writer = GroupWriter(SimpleNamespace(sessionmaker=session_factory(engine), unit_of_work=unit_of_work), threads=2)
 
     async def scenario():
-        entered, release = threading.Event(), threading.Event()
-
-        def hold(session, actor):
-            entered.set()
-            release.wait(10)
-            return "slow"
-
-        slow = asyncio.ensure_future(writer.submit(_request(city["token"]), TRACING_SCAN, hold))
-        await asyncio.to_thread(entered.wait, 10)
+        holding = Holding(_writer(engine, threads=2), city["token"])
+        slow = await holding.start()
         try:
-            return await asyncio.wait_for(writer.submit(_request(city["token"]), TRACING_SCAN,
-                                                        _scan(city, city["people"][0], "2022-11-12T10:00")), 10)
+            return await asyncio.wait_for(holding.submit(city["token"], _scan(city, city["people"][0],
+                                                                              "2022-11-12T10:00")), 10)
         finally:
-            release.set()
+            holding.release.set()
             await slow
 
     assert asyncio.run(scenario())["inserted"] == 1

@@ -47,20 +47,9 @@ class AuditEvent(Base):
 _INSERT_EVENT = insert(AuditEvent)
 
 
-def record(
-    session: Session,
-    *,
-    action: str,
-    object_type: str,
-    object_id: Any = None,
-    actor: Any = None,
-    actor_name: str | None = None,
-    actor_via: str = "system",
-    reason: str | None = None,
-    before: dict | None = None,
-    after: dict | None = None,
-) -> int:
-    """Append one audit row in the caller's unit of work (it commits or rolls back with the change); its id.
+def record(session: Session, **fields: Any) -> int:
+    """Append one audit row (`event`'s fields) in the caller's unit of work — it commits or rolls back with
+    the change; its id.
 
     `actor` is a permissions.Actor (or anything with .user and .principal.via); the request id
     and client address come from the request being served, if any. The caller's pending objects are
@@ -68,10 +57,7 @@ def record(
     object: some requests (a scan) write little else, and a unit-of-work flush was 14 % of their time.
     """
     session.flush()
-    return session.connection().execute(_INSERT_EVENT, event(
-        action=action, object_type=object_type, object_id=object_id, actor=actor, actor_name=actor_name,
-        actor_via=actor_via, reason=reason, before=before, after=after,
-    )).inserted_primary_key[0]
+    return session.connection().execute(_INSERT_EVENT, event(**fields)).inserted_primary_key[0]
 
 
 def record_many(session: Session, events: list[dict]) -> None:
