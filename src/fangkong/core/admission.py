@@ -8,8 +8,8 @@ thread to finish: everybody times out after 30 s (found by tests/quarantine/test
 50 simultaneous assignments). So requests queue here, in the event loop, before they reach the
 database: at most `slots` at once (the pool's size plus overflow), and on SQLite writing
 requests (every method but GET, HEAD, OPTIONS) one at a time — SQLite has one writer anyway.
-Static files pass straight through, and so do the routes whose writes go to the app's one writer
-thread (`core.one_trip`): they take no pooled thread, and that thread waits for SQLite's lock itself.
+Static files pass straight through, and so do the routes whose writes go to the app's writer thread
+(`core.one_trip`): they take no pooled thread, and that thread waits for SQLite's lock itself.
 """
 
 from __future__ import annotations

@@ -6,10 +6,9 @@ its action with `permissions.checked_in_trip(action)` and awaits `in_one_trip(re
 the job joins the app's queue; its writer thread drains it, taking every job waiting (up to MAX_ROUND)
 into one unit of work (on PostgreSQL two threads take turns: `writer_threads`). Each job's caller is
 checked first — a refused caller gets its 401/403 alone, having written nothing — then its work
-runs, and the round commits once. When a job's work (or the
-commit) fails, the round is rolled back and its jobs run again one by one, each in a unit of work of
-its own: one bad job never costs another its rows or its answer. When nothing else is waiting a
-round is one job, as the thread pool's trip was.
+runs, and the round commits once. When a job's work (or the commit) fails, the round is rolled back
+and its jobs run again one by one, each in a unit of work of its own: one bad job never costs another
+its rows or its answer. When nothing else is waiting a round is one job, as the thread pool's trip was.
 
 Work whose class has `run_together(session, [(work, actor), ...]) -> [result, ...]` runs with the
 other jobs of its kind in the round in one call (tracing.scans.ScanWork: one look-up of all their
@@ -79,7 +78,7 @@ def writer_threads(engine: Engine) -> int:
 
 
 class GroupWriter:
-    """The app's writer thread and its queue (started with the first job)."""
+    """The app's queue of write jobs and the thread(s) draining it (started with the first job)."""
 
     def __init__(self, state: Any, *, threads: int = 1) -> None:
         self.state = state

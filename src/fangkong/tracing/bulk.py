@@ -98,16 +98,10 @@ def venues_and_residents(conn: Connection, codes: Sequence[str],
     round of the scan API), a round trip less on PostgreSQL."""
     if not codes or not ids or len(codes) + len(ids) > IN_LIST:
         return (venues_by_code(conn, codes) if codes else {}), (existing_residents(conn, ids) if ids else set())
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
-    sql = (f"SELECT v.code, v.id, d.code FROM venue v JOIN district d ON d.id = v.district_id "
-           f"WHERE v.code IN ({', '.join([mark] * len(codes))}) "
-           f"UNION ALL SELECT NULL, id, NULL FROM resident WHERE id IN ({', '.join([mark] * len(ids))})")
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql, [*codes, *ids])
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = _rows(conn, f"SELECT v.code, v.id, d.code FROM venue v JOIN district d ON d.id = v.district_id "
+                       f"WHERE v.code IN ({_marks(conn, len(codes))}) "
+                       f"UNION ALL SELECT NULL, id, NULL FROM resident WHERE id IN ({_marks(conn, len(ids))})",
+                 [*codes, *ids])
     venues = {code: (found, district) for code, found, district in rows if code is not None}
     return venues, {found for code, found, _district in rows if code is None}
 
@@ -125,15 +119,23 @@ def existing_residents(conn: Connection, ids: Sequence[int]) -> set[int]:
 
 def _read_among(conn: Connection, sql: str, among: Sequence) -> list[tuple]:
     """The rows of `sql` for the values `among` (its IN list, {marks}), IN_LIST at a time."""
-    mark = "%s" if conn.dialect.name == "postgresql" else "?"
-    cursor = conn.connection.driver_connection.cursor()
     rows: list[tuple] = []
+    for start in range(0, len(among), IN_LIST):
+        part = list(among[start:start + IN_LIST])
+        rows.extend(_rows(conn, sql.format(marks=_marks(conn, len(part))), part))
+    return rows
+
+
+def _marks(conn: Connection, count: int) -> str:
+    return ", ".join(["%s" if conn.dialect.name == "postgresql" else "?"] * count)
+
+
+def _rows(conn: Connection, sql: str, params: Sequence) -> list[tuple]:
+    """The rows of one query through the driver's cursor."""
+    cursor = conn.connection.driver_connection.cursor()
     try:
-        for start in range(0, len(among), IN_LIST):
-            part = list(among[start:start + IN_LIST])
-            cursor.execute(sql.format(marks=", ".join([mark] * len(part))), part)
-            rows.extend(cursor.fetchall())
-        return rows
+        cursor.execute(sql, params)
+        return cursor.fetchall()
     finally:
         cursor.close()
 
