@@ -187,9 +187,9 @@ def _import(backend: str, rows: int) -> dict:
 
 def _skip_resident_check(session) -> None:
     """The bench file names residents r1..rP without a resident table: let every id pass the existence check."""
-    from fangkong.tracing import scans
+    from fangkong.tracing import bulk
 
-    scans._existing_residents = lambda _session, records: {int(r["resident_id"]) for r in records}
+    bulk.existing_residents = lambda _conn, ids: set(ids)
 
 
 def _one(backend: str, scans: int, rows: int) -> dict:
