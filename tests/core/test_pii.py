@@ -1,5 +1,8 @@
 """ID numbers and phones: validation (GB 11643), encryption at rest, lookup MACs, masking."""
 
+import hashlib
+import hmac
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,6 +11,7 @@ from stdnum.cn import ric
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.core.pii import (
     PiiCipher,
+    _derive,
     decode_data_key,
     mask_id_number,
     mask_phone,
@@ -109,6 +113,13 @@ def test_same_value_encrypts_differently_but_macs_equal():
     assert cipher.encrypt("140212199003071234") != cipher.encrypt("140212199003071234")
     assert cipher.lookup_mac("140212199003071234") == cipher.lookup_mac("140212199003071234")
     assert cipher.lookup_mac("140212199003071234") != cipher.lookup_mac("140212199003071235")
+
+
+@given(st.text(max_size=80))
+def test_lookup_mac_is_hmac_sha256_under_the_derived_key(value):
+    # stored MACs (resident.id_number_mac, sample.person_mac) must stay what the standard HMAC gives
+    expected = hmac.new(_derive(KEY, b"fangkong pii lookup"), value.encode(), hashlib.sha256).digest()[:16]
+    assert PiiCipher(KEY).lookup_mac(value) == expected
 
 
 def test_other_key_cannot_decrypt_or_match():

@@ -85,11 +85,7 @@ def _state(engine, round_id: int) -> tuple:
 def test_import_killed_mid_file_then_rerun_equals_one_clean_run(fresh_database, tmp_path, monkeypatch):
     engine = fresh_database.engine
     clean_round, point = _world(engine)
-    with Session(engine) as session:
-        broken_round = rounds.create_round(session, actor=CLI_ACTOR, name="第二轮", scope_kind="districts",
-                                           scope_ids=lf_district(session, point), reason="source_unclear",
-                                           starts_at=lf.t(lf.ROUND_START)).id
-        session.commit()
+    broken_round = _second_round(engine, point)
     numbers = [factories.id_number(birth="19900307", seq=i) for i in range(95)]
     rows = [f"K{i // 10:04d},10,{point},2022-11-12T08:{i % 60:02d},{n},," for i, n in enumerate(numbers)]
     rows.insert(40, f"K9999,10,{point},2022-11-12T08:00,{numbers[3]},,")  # a person twice: refused each time
@@ -118,6 +114,41 @@ def test_import_killed_mid_file_then_rerun_equals_one_clean_run(fresh_database, 
     assert len(_state(engine, clean_round)[1]) == 95
 
 
+def _second_round(engine, point: str) -> int:
+    with Session(engine) as session:
+        round_id = rounds.create_round(session, actor=CLI_ACTOR, name="第二轮", scope_kind="districts",
+                                       scope_ids=lf_district(session, point), reason="source_unclear",
+                                       starts_at=lf.t(lf.ROUND_START)).id
+        session.commit()
+    return round_id
+
+
+def test_worker_processes_store_and_number_lines_as_one_process(fresh_database, tmp_path):
+    engine = fresh_database.engine
+    inline_round, point = _world(engine)
+    workers_round = _second_round(engine, point)
+    numbers = [factories.id_number(birth="19850101", seq=i) for i in range(9)]
+    bad_id = numbers[8][:17] + ("0" if numbers[8][17] != "0" else "1")
+    lines = [f"K{i // 5:04d},10,{point},2022-11-12T08:0{i},{numbers[i]},," for i in range(7)]  # lines 2-8
+    lines.append(f'P0001,1,{point},2022-11-12T09:00,,passport,"E1234\n5678"')  # lines 9-10: one record
+    lines.append("")  # line 11: blank
+    lines.append(f"K0009,10,{point},2022-11-12T09:01,{bad_id},,")  # line 12: malformed ID number
+    lines.append(f"K0009,10,{point},2022-11-12T09:02,{numbers[7]},,")  # line 13
+    csv_file = tmp_path / "round.csv"
+    csv_file.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    open_session = partial(unit_of_work, engine)
+    # blocks of 8 lines: the first ends inside the quoted field, so it runs on to line 10
+    inline = imports.import_samples(open_session, csv_file, round_id=inline_round, actor=CLI_ACTOR, chunk=8,
+                                    workers=0)
+    by_workers = imports.import_samples(open_session, csv_file, round_id=workers_round, actor=CLI_ACTOR, chunk=8,
+                                        workers=2)
+    assert by_workers.to_dict() == inline.to_dict()
+    assert (inline.received, inline.inserted) == (10, 9)
+    assert [(r["line"], r["code"]) for r in inline.refused] == [(12, "invalid_document")]
+    assert _state(engine, workers_round) == _state(engine, inline_round)
+    assert ("P0001", "E12345678") in {(s[0], s[2]) for s in _state(engine, workers_round)[1]}
+
+
 def lf_district(session, point_code: str) -> list[int]:
     from fangkong.lab.models import SamplingPoint
 
@@ -131,6 +162,10 @@ def test_errors_are_one_line_exit_2(fresh_database, run, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("barcode,when\nX,Y\n", encoding="utf-8")
     assert "line 1" in one_line_error(run("import-samples", str(bad), "--round", str(round_id), url=url))
+    gbk = tmp_path / "gbk.csv"  # what Excel saves as "CSV" on a Chinese Windows
+    gbk.write_bytes(HEADER.encode() + "A001,1,P1,2022-11-12T08:00,,other,张三\n".encode("gbk"))
+    assert "gbk.csv: line 2: not UTF-8 text" in one_line_error(
+        run("import-samples", str(gbk), "--round", str(round_id), url=url))
     good = tmp_path / "good.csv"
     good.write_text(HEADER, encoding="utf-8")
     assert "sampling round not found" in one_line_error(run("import-samples", str(good), "--round", "9999", url=url))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import os
 import re
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from fangkong.core.errors import DomainError, InvalidInput
 
 NONCE_BYTES = 12
 MAC_BYTES = 16
+SHA256_BLOCK = 64
 PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 
 _ID_REASONS = {
@@ -110,7 +110,11 @@ class PiiCipher:
         if len(data_key) != 32:
             raise ValueError("the data key must be 32 bytes")
         self._aead = AESGCM(_derive(data_key, b"fangkong pii aes-gcm"))
-        self._mac_base = hmac.new(_derive(data_key, b"fangkong pii lookup"), digestmod=hashlib.sha256)
+        # HMAC-SHA256 (RFC 2104) kept as its two padded-key hash states: copying those costs half of
+        # hmac.HMAC.copy(), and a city round MACs 3 million ID numbers
+        mac_key = _derive(data_key, b"fangkong pii lookup").ljust(SHA256_BLOCK, b"\0")
+        self._mac_inner = hashlib.sha256(bytes(b ^ 0x36 for b in mac_key))
+        self._mac_outer = hashlib.sha256(bytes(b ^ 0x5C for b in mac_key))
 
     def encrypt(self, plaintext: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
@@ -127,9 +131,10 @@ class PiiCipher:
             ) from None
 
     def lookup_mac(self, normalized: str) -> bytes:
-        mac = self._mac_base.copy()
-        mac.update(normalized.encode())
-        return mac.digest()[:MAC_BYTES]
+        inner, outer = self._mac_inner.copy(), self._mac_outer.copy()
+        inner.update(normalized.encode())
+        outer.update(inner.digest())
+        return outer.digest()[:MAC_BYTES]
 
 
 def _derive(key: bytes, info: bytes) -> bytes:
@@ -156,9 +161,9 @@ def decode_data_key(text: str) -> bytes:
 
 
 @lru_cache
-def _cipher_for(key_text: str) -> PiiCipher:
+def cipher_for(key_text: str) -> PiiCipher:
     return PiiCipher(decode_data_key(key_text))
 
 
 def get_cipher() -> PiiCipher:
-    return _cipher_for(get_settings().data_key)
+    return cipher_for(get_settings().data_key)

@@ -11,6 +11,7 @@ lab.flows in the same transaction. Nothing here commits.
 from __future__ import annotations
 
 from collections import Counter
+from itertools import count
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -93,17 +94,19 @@ def parse(record: Mapping, labs: dict[str, int], now: datetime, times: dict) -> 
 
 
 def ingest(session: Session, records: Iterable[Mapping], *, round_: SamplingRound, actor, first_line: int = 1,
-           audit_it: bool = True, labs: dict[str, int] | None = None) -> IngestReport:
+           audit_it: bool = True, labs: dict[str, int] | None = None, lines: Iterable[int] | None = None) -> IngestReport:
+    """Check and store results; a refused record is reported with its line (`lines`, or counted from
+    `first_line`)."""
     records = list(records)
     report = IngestReport(received=len(records))
     labs = labs if labs is not None else labs_by_code(session)
     now, times = clock.now(), {}
     parsed = []
-    for offset, record in enumerate(records):
+    for line, record in zip(count(first_line) if lines is None else lines, records):
         try:
-            parsed.append((first_line + offset, parse(record, labs, now, times)))
+            parsed.append((line, parse(record, labs, now, times)))
         except Refused as exc:
-            report.refused.append({"line": first_line + offset, "code": exc.code, "reason": str(exc)})
+            report.refused.append({"line": line, "code": exc.code, "reason": str(exc)})
     round_id = round_.id  # read once: an attribute of an ORM object costs a look-up per tube
     tubes, received, results = _tubes(session, round_id, {p[1][0] for p in parsed}, actor.jurisdiction)
     conn = session.connection()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import count
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -174,30 +175,31 @@ class Prepared:
     refused: list[dict]
 
 
-def prepare(ctx: Context, records: Iterable[Mapping], first_line: int = 1) -> Prepared:
-    """Parse, check and encrypt each record (no database: a file import prepares the next chunk in a
-    thread while this one is stored, lab.imports)."""
-    cipher = get_cipher()
+def prepare(ctx: Context, records: Iterable[Mapping], first_line: int = 1, *, lines: Iterable[int] | None = None,
+            cipher=None) -> Prepared:
+    """Parse, check and encrypt each record, numbered by `lines` or from `first_line` (no database: a large
+    file's chunks are prepared in worker processes while this one stores, lab.workers)."""
+    cipher = cipher or get_cipher()
     mac, encrypt = cipher.lookup_mac, cipher.encrypt
     parsed, refused, received = [], [], 0
-    for offset, record in enumerate(records):
+    for line, record in zip(count(first_line) if lines is None else lines, records):
         received += 1
         try:
             barcode, pool, point, at, kind, number, person = parse(ctx, record, mac)
         except Refused as exc:
-            refused.append({"line": first_line + offset, "code": exc.code, "reason": str(exc)})
+            refused.append({"line": line, "code": exc.code, "reason": str(exc)})
             continue
-        parsed.append((first_line + offset, (barcode, pool, point, at, kind, encrypt(number), person)))
+        parsed.append((line, (barcode, pool, point, at, kind, encrypt(number), person)))
     return Prepared(received, parsed, refused)
 
 
 def ingest(session: Session, records: Iterable[Mapping] = (), *, ctx: Context, actor, first_line: int = 1,
-           audit_it: bool = True, prepared: Prepared | None = None) -> IngestReport:
+           lines: Iterable[int] | None = None, audit_it: bool = True, prepared: Prepared | None = None) -> IngestReport:
     """Check and store records (or a chunk already `prepared`). The common case (nobody of the chunk
     stored in the round yet) is written without looking the people up; a conflict with a stored sample
     rolls the attempt back and the chunk is checked against the stored samples of its people."""
     if prepared is None:
-        prepared = prepare(ctx, records, first_line)
+        prepared = prepare(ctx, records, first_line, lines=lines)
     report = IngestReport(received=prepared.received)
     parsed = prepared.parsed
     round_id = ctx.round.id

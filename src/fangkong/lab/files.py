@@ -1,0 +1,120 @@
+"""Reading sampling and result files: CSV (UTF-8) or .xlsx, a header line first.
+
+A file is read in blocks of lines that end where a record ends, so that each block is parsed on its
+own (in a worker process, lab.workers) and every record keeps the number of its line in the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from itertools import islice
+
+from python_calamine import CalamineWorkbook
+
+from fangkong.core.errors import InvalidInput
+
+CHUNK = 20_000
+MAX_RECORD_LINES = 1_000
+Block = tuple[int, "str | list[list[str]]"]  # (first line, CSV text or workbook rows)
+
+
+def blocks(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple,
+           size: int = CHUNK) -> tuple[list[str], Iterator[Block]]:
+    """The file's header (checked) and its lines in blocks of about `size`: (first line, CSV text) or, from a
+    workbook, (first line, rows). A block of CSV text ends where a record ends, so each is parsed on its own."""
+    if name.lower().endswith((".xlsx", ".xls")):
+        try:
+            rows = iter(CalamineWorkbook.from_filelike(data).get_sheet_by_index(0).to_python())
+        except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for every malformed file
+            raise InvalidInput("invalid_file", f"{name}: not a readable workbook ({type(exc).__name__})") from None
+        header = [str(c).strip() for c in next(rows, [])]
+        _check_header(name, header, columns, required)
+        return header, _read(([_cell(c) for c in row] for row in rows), size)
+    text = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
+    header = [h.strip() for h in next(csv.reader([_decoded(name, data, text.readline)]), [])]
+    _check_header(name, header, columns, required)
+    return header, _csv_blocks(name, data, text, size)
+
+
+def rows_of(block: Block) -> tuple[list[int], list[list[str]]]:
+    """The line numbers and rows of a block; blank lines are skipped."""
+    first, part = block
+    if not isinstance(part, str):
+        return list(range(first, first + len(part))), part
+    reader = csv.reader(io.StringIO(part, newline=""))
+    lines, rows, start = [], [], first
+    for row in reader:
+        if row:
+            lines.append(start)
+            rows.append(row)
+        start = first + reader.line_num
+    return lines, rows
+
+
+def records(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple) -> tuple[list[int], list[dict]]:
+    """A whole (small) file's line numbers and records, as dicts keyed by the header."""
+    header, parts = blocks(name, data, columns, required)
+    lines, found = [], []
+    for block in parts:
+        numbers, rows = rows_of(block)
+        lines += numbers
+        found += (dict(zip(header, row)) for row in rows)
+    return lines, found
+
+
+def _csv_blocks(name: str, data: io.BufferedIOBase, text: io.TextIOWrapper, size: int) -> Iterator[tuple[int, str]]:
+    """Blocks of `size` lines, each run on while its quotes are unbalanced (a quoted field holds a line
+    break, so its record goes on) — but not past MAX_RECORD_LINES: an odd quote may also be a literal one
+    in an unquoted field, which would otherwise pull the rest of the file into one block."""
+    line = 2
+    while lines := _decoded(name, data, lambda: list(islice(text, size))):
+        quotes, extra = sum(part.count('"') for part in lines), 0
+        while quotes % 2 and extra < MAX_RECORD_LINES and (more := _decoded(name, data, text.readline)):
+            lines.append(more)
+            quotes, extra = quotes + more.count('"'), extra + 1
+        yield line, "".join(lines)
+        line += len(lines)
+
+
+def _decoded(name: str, data: io.BufferedIOBase, read):
+    try:
+        return read()
+    except UnicodeDecodeError:
+        raise InvalidInput("invalid_encoding", f"{name}: line {_first_undecodable(data)}: not UTF-8 text "
+                                               "(save the sheet as \"CSV UTF-8\")") from None
+
+
+def _first_undecodable(data: io.BufferedIOBase) -> int:
+    """The number of the file's first line that is not UTF-8 (text is decoded in blocks of lines)."""
+    data.seek(0)
+    for number, line in enumerate(data, 1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return number
+    return 1
+
+
+def _cell(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if value is None else str(value)
+
+
+def _check_header(name: str, header: list[str], columns: tuple, required: tuple) -> None:
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in columns]
+    if missing or unknown:
+        raise InvalidInput("invalid_header", f"{name}: line 1: the header needs {', '.join(required)} and may have "
+                                             f"{', '.join(c for c in columns if c not in required)}"
+                           + (f"; unknown column {unknown[0]!r}" if unknown else ""))
+
+
+def _read(rows: Iterator, chunk: int) -> Iterator[tuple[int, list]]:
+    """(first line, rows) of each chunk; line 1 is the header."""
+    line = 2
+    while part := list(islice(rows, chunk)):
+        yield line, part
+        line += len(part)
