@@ -37,12 +37,21 @@ def _sqlite_value(value):
     return value
 
 
-def _sqlite_row(row: Sequence, dated: list[int]) -> list:
-    row = list(row)
-    for index in dated:
-        if row[index] is not None:
-            row[index] = _sqlite_value(row[index])
-    return row
+@lru_cache(maxsize=65536)
+def _copy_value(value):
+    """A time as COPY's text: psycopg formats an aware datetime per row, at twice the cost of the row."""
+    return value.isoformat() if isinstance(value, (datetime, date)) else value
+
+
+def _with_texts(rows: list[Sequence], dated: list[int], text) -> list[list]:
+    converted = []
+    for row in rows:
+        row = list(row)
+        for index in dated:
+            if row[index] is not None:
+                row[index] = text(row[index])
+        converted.append(row)
+    return converted
 
 
 class Conflict(Exception):
@@ -62,14 +71,14 @@ def insert_rows(conn: Connection, table: str, columns: Sequence[str], rows: list
 def _insert(conn: Connection, table: str, columns: Sequence[str], rows: list[Sequence]) -> int:
     names = ", ".join(columns)
     driver = conn.connection.driver_connection
+    dated = [i for i, c in enumerate(columns) if c.endswith(("_at", "_on"))]
     if conn.dialect.name == "postgresql":
         with driver.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in rows:
+            for row in _with_texts(rows, dated, _copy_value) if dated else rows:
                 copy.write_row(row)
         return len(rows)
-    dated = [i for i, c in enumerate(columns) if c.endswith(("_at", "_on"))]
     if dated:
-        rows = [_sqlite_row(row, dated) for row in rows]
+        rows = _with_texts(rows, dated, _sqlite_value)
     cursor = driver.cursor()
     try:
         cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})", rows)
