@@ -14,6 +14,7 @@ from itertools import islice
 from python_calamine import CalamineWorkbook
 
 from fangkong.core.errors import InvalidInput
+from fangkong.core.files import check_header
 
 CHUNK = 20_000
 MAX_RECORD_LINES = 1_000
@@ -30,11 +31,11 @@ def blocks(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple,
         except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for every malformed file
             raise InvalidInput("invalid_file", f"{name}: not a readable workbook ({type(exc).__name__})") from None
         header = [str(c).strip() for c in next(rows, [])]
-        _check_header(name, header, columns, required)
+        check_header(name, header, columns, required)
         return header, _read(([_cell(c) for c in row] for row in rows), size)
     text = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
     header = [h.strip() for h in next(csv.reader([_decoded(name, data, text.readline)]), [])]
-    _check_header(name, header, columns, required)
+    check_header(name, header, columns, required)
     return header, _csv_blocks(name, data, text, size)
 
 
@@ -101,15 +102,6 @@ def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value)
-
-
-def _check_header(name: str, header: list[str], columns: tuple, required: tuple) -> None:
-    missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c not in columns]
-    if missing or unknown:
-        raise InvalidInput("invalid_header", f"{name}: line 1: the header needs {', '.join(required)} and may have "
-                                             f"{', '.join(c for c in columns if c not in required)}"
-                           + (f"; unknown column {unknown[0]!r}" if unknown else ""))
 
 
 def _read(rows: Iterator, chunk: int) -> Iterator[tuple[int, list]]:

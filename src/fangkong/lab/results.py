@@ -94,7 +94,8 @@ def parse(record: Mapping, labs: dict[str, int], now: datetime, times: dict) -> 
 
 
 def ingest(session: Session, records: Iterable[Mapping], *, round_: SamplingRound, actor, first_line: int = 1,
-           audit_it: bool = True, labs: dict[str, int] | None = None, lines: Iterable[int] | None = None) -> IngestReport:
+           lines: Iterable[int] | None = None, audit_it: bool = True,
+           labs: dict[str, int] | None = None) -> IngestReport:
     """Check and store results; a refused record is reported with its line (`lines`, or counted from
     `first_line`)."""
     records = list(records)
@@ -174,9 +175,9 @@ def _tubes(session: Session, round_id: int, barcodes: set[str], scope
              .where(Tube.round_id == round_id, bulk.among(session.connection(), Tube.barcode, barcodes)))
     if not scope.is_city:
         query = query.where(Tube.district_id.in_(places_service.district_ids_within(scope)))
-    tubes, received, results = {}, set(), {}
-    for barcode, pool, at, receipt, outcome in session.execute(query):
-        tubes[barcode] = (pool, clock.aware(at))
+    tubes, received, results, zone = {}, set(), {}, clock.zone()
+    for barcode, pool, at, receipt, outcome in session.connection().execute(query):  # Core rows: no ORM loading
+        tubes[barcode] = (pool, at if at.tzinfo else at.replace(tzinfo=zone))  # clock.aware, its zone read once
         if receipt is not None:
             received.add(barcode)
         if outcome is not None:

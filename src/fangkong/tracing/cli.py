@@ -17,6 +17,7 @@ import typer
 from fangkong.core import audit
 from fangkong.core.db import get_engine, unit_of_work
 from fangkong.core.errors import InvalidInput, NotFound
+from fangkong.core.files import check_header
 from fangkong.core.jurisdiction import CITY
 from fangkong.people.case_models import Case
 from fangkong.tracing import bulk, scans, service
@@ -37,13 +38,7 @@ def import_file(session, path: Path, *, actor=CLI_ACTOR) -> scans.IngestReport:
     total = scans.IngestReport()
     with open(path, newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [c for c in REQUIRED if c not in header]
-        unknown = [c for c in header if c not in CSV_COLUMNS]
-        if missing or unknown:
-            raise InvalidInput("invalid_header", f"{path.name}: line 1: the header needs {', '.join(REQUIRED)} and "
-                                                 f"may have {', '.join(CSV_COLUMNS[2:])}"
-                                                 + (f"; unknown column {unknown[0]!r}" if unknown else ""))
+        check_header(path.name, reader.fieldnames or [], CSV_COLUMNS, REQUIRED)
         line, venues = 2, scans.venue_codes(session, actor.jurisdiction)
         while chunk := list(islice(reader, CHUNK)):
             report = scans.ingest(session, chunk, actor=actor, source="import", first_line=line, audit_it=False,
