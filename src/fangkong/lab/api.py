@@ -7,12 +7,14 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.deps import get_session
+from fangkong.core.gcpause import CollectorPausedRoute
 from fangkong.core.permissions import LAB_RESULTS, LAB_ROUNDS, LAB_SAMPLE, LAB_VIEW, Actor, require
 from fangkong.lab import queries, results, rounds, sampling
 from fangkong.people.case_schemas import Day
 from fangkong.lab.schemas import BatchOut, CapacityOut, ResultBatchIn, RoundIn, RoundOut, SampleBatchIn
 
 router = APIRouter(tags=["lab"])
+batches = APIRouter(route_class=CollectorPausedRoute)  # 10,000 records a request (core.gcpause)
 
 
 @router.post("/lab/rounds", response_model=RoundOut, status_code=201)
@@ -22,7 +24,7 @@ def create_round(body: RoundIn, actor: Actor = Depends(require(LAB_ROUNDS)), ses
     return rounds.create_round(session, actor=actor, **body.model_dump())
 
 
-@router.post("/lab/samples:batch", response_model=BatchOut)
+@batches.post("/lab/samples:batch", response_model=BatchOut)
 def sample_batch(body: SampleBatchIn, actor: Actor = Depends(require(LAB_SAMPLE)),
                  session: Session = Depends(get_session)):
     """Up to 10,000 sampling records (one person in one tube each): each refused one comes back with its
@@ -33,7 +35,7 @@ def sample_batch(body: SampleBatchIn, actor: Actor = Depends(require(LAB_SAMPLE)
     return sampling.ingest(session, records, ctx=ctx, actor=actor).to_dict()
 
 
-@router.post("/lab/results:batch", response_model=BatchOut)
+@batches.post("/lab/results:batch", response_model=BatchOut)
 def result_batch(body: ResultBatchIn, actor: Actor = Depends(require(LAB_RESULTS)),
                  session: Session = Depends(get_session)):
     """Up to 10,000 tube receptions (`received_at` only) or results (`result`, `tested_at`, Ct values).
@@ -52,3 +54,6 @@ def capacity(on: Day | None = Query(None, description="the day of `on_day` (defa
     day = on or clock.today()
     on_day = {**queries.day_totals(days, day), **queries.results_on(session, day), "pools_open": queries.open_pools(pools)}
     return {"days": days, "turnaround": queries.turnaround(session), "positive_pools": pools, "on_day": on_day}
+
+
+router.include_router(batches)
