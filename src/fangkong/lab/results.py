@@ -11,9 +11,9 @@ lab.flows in the same transaction. Nothing here commits.
 from __future__ import annotations
 
 from collections import Counter
-from itertools import count
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from itertools import count
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert

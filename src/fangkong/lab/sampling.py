@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from itertools import count
 from datetime import datetime
+from itertools import count
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
