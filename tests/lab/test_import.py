@@ -15,6 +15,7 @@ from clirun import in_process_runner, one_line_error, restore
 import factories
 import lab_factories as lf
 from fangkong.core.db import unit_of_work
+from fangkong.core.errors import InvalidInput
 from fangkong.core.pii import get_cipher
 from fangkong.lab import imports, rounds, sampling
 from fangkong.lab.cli import CLI_ACTOR
@@ -147,6 +148,21 @@ def test_worker_processes_store_and_number_lines_as_one_process(fresh_database, 
     assert [(r["line"], r["code"]) for r in inline.refused] == [(12, "invalid_document")]
     assert _state(engine, workers_round) == _state(engine, inline_round)
     assert ("P0001", "E12345678") in {(s[0], s[2]) for s in _state(engine, workers_round)[1]}
+
+
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_quote_never_closed_is_refused_with_its_line_not_a_traceback(fresh_database, tmp_path, workers):
+    round_id, point = _world(fresh_database.engine)
+    lines = [f'"K0000,10,{point},2022-11-12T08:00,{factories.id_number(seq=0)},,']  # line 2: the quote runs on
+    lines += [f"K{i // 10:04d},10,{point},2022-11-12T08:00,{factories.id_number(seq=i)},," for i in range(1, 5000)]
+    csv_file = tmp_path / "round.csv"
+    csv_file.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:  # from a worker process too: the error crosses intact
+        imports.import_samples(partial(unit_of_work, fresh_database.engine), csv_file, round_id=round_id,
+                               actor=CLI_ACTOR, chunk=5000, workers=workers)
+    assert refused.value.code == "invalid_csv"
+    assert refused.value.message.startswith("line 2: not readable as CSV")
+    assert _state(fresh_database.engine, round_id) == ([], [])
 
 
 def lf_district(session, point_code: str) -> list[int]:

@@ -25,6 +25,16 @@ class DomainError(Exception):
     def to_dict(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
+    def __reduce__(self):
+        # rebuilt from its fields (a bulk import's worker processes raise it to the importing process)
+        return _rebuilt, (type(self), self.code, self.message, self.status, self.details)
+
+
+def _rebuilt(cls: type, code: str, message: str, status: int, details: Any) -> DomainError:
+    error = cls.__new__(cls)
+    DomainError.__init__(error, code, message, status, details)
+    return error
+
 
 class NotFound(DomainError):
     """Also used for objects outside the caller's jurisdiction: never confirm they exist."""

@@ -46,11 +46,15 @@ def rows_of(block: Block) -> tuple[list[int], list[list[str]]]:
         return list(range(first, first + len(part))), part
     reader = csv.reader(io.StringIO(part, newline=""))
     lines, rows, start = [], [], first
-    for row in reader:
-        if row:
-            lines.append(start)
-            rows.append(row)
-        start = first + reader.line_num
+    try:
+        for row in reader:
+            if row:
+                lines.append(start)
+                rows.append(row)
+            start = first + reader.line_num
+    except csv.Error as exc:  # e.g. a quote opened and never closed: the field runs on past csv's limit
+        raise InvalidInput("invalid_csv", f"line {start}: not readable as CSV ({exc}); "
+                                          "is a quote opened and never closed?") from None
     return lines, rows
 
 
