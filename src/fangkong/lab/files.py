@@ -58,14 +58,20 @@ def rows_of(block: Block) -> tuple[list[int], list[list[str]]]:
     return lines, rows
 
 
+def block_records(header: list[str], block: Block) -> tuple[list[int], list[dict]]:
+    """The line numbers and records of a block, as dicts keyed by the header."""
+    lines, rows = rows_of(block)
+    return lines, [dict(zip(header, row)) for row in rows]
+
+
 def records(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple) -> tuple[list[int], list[dict]]:
     """A whole (small) file's line numbers and records, as dicts keyed by the header."""
     header, parts = blocks(name, data, columns, required)
     lines, found = [], []
     for block in parts:
-        numbers, rows = rows_of(block)
+        numbers, part = block_records(header, block)
         lines += numbers
-        found += (dict(zip(header, row)) for row in rows)
+        found += part
     return lines, found
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit
 from fangkong.core.gcpause import collector_paused
 from fangkong.lab import bulk, results, rounds, sampling
-from fangkong.lab.files import CHUNK, Block, blocks, records, rows_of
+from fangkong.lab.files import CHUNK, Block, block_records, blocks, records
 from fangkong.lab.workers import default_workers, prepare_block, prepared_blocks
 
 SAMPLE_COLUMNS = ("tube_barcode", "pool_size", "point_code", "sampled_at", "id_number", "document_kind",
@@ -57,9 +57,9 @@ def import_results(open_session: Callable[[], Session], path: Path, *, round_id:
             session.expunge(round_)
 
         def ingest(session: Session, block: Block) -> sampling.IngestReport:
-            lines, rows = rows_of(block)
-            return results.ingest(session, [dict(zip(header, row)) for row in rows], round_=round_, actor=actor,
-                                  lines=lines, audit_it=False, labs=labs)
+            lines, found = block_records(header, block)
+            return results.ingest(session, found, round_=round_, actor=actor, lines=lines, audit_it=False,
+                                  labs=labs)
 
         return _chunks(open_session, path, parts, "lab.import_results", round_id, actor, ingest)
 

@@ -31,8 +31,8 @@ def default_workers() -> int:
 
 
 def prepare_block(ctx: sampling.Context, header: list[str], block: files.Block, cipher=None) -> sampling.Prepared:
-    lines, rows = files.rows_of(block)
-    return sampling.prepare(ctx, (dict(zip(header, row)) for row in rows), lines=lines, cipher=cipher)
+    lines, records = files.block_records(header, block)
+    return sampling.prepare(ctx, records, lines=lines, cipher=cipher)
 
 
 def prepared_blocks(ctx: sampling.Context, header: list[str], blocks: Iterator[files.Block],
