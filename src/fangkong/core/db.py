@@ -47,6 +47,7 @@ def make_engine(database_url: str, **kwargs) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _begin_before_first_savepoint)
     else:
         engine = create_engine(url, pool_pre_ping=True, **kwargs)
     event.listen(engine, "before_cursor_execute", _refuse_nul_characters)
@@ -79,6 +80,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
+
+
+def _begin_before_first_savepoint(conn: Connection, _name) -> None:
+    """Open the transaction a savepoint is meant to nest in.
+
+    Python's sqlite3 begins a transaction only before its first INSERT, UPDATE or DELETE. A SAVEPOINT
+    sent first (the unit of work had only read) opens a transaction of its own, and its RELEASE then
+    commits: the rows written inside stayed stored even when the unit of work rolled back after.
+    """
+    driver = conn.connection.driver_connection
+    if not driver.in_transaction:
+        driver.execute("BEGIN")
 
 
 def refresh_statistics(conn: Connection, tables: Iterable[str] = (), *, sample_rows: int = 0) -> None:
