@@ -7,7 +7,7 @@ timed): one district and community, 100 sampling points, one lab, a city round; 
 
 Timed, each on a fresh database:
 - `lab import-samples` (lab.imports.import_samples: parse, check every rule, encrypt, insert; one
-  commit per 20,000-line chunk) of the CSV; beside it the raw limit: the same tube and sample rows,
+  commit per 100,000-line chunk, lab.imports.CHUNK) of the CSV; beside it the raw limit: the same tube and sample rows,
   prepared beforehand (encryption and MACs outside the clock), written by plain executemany (SQLite)
   / COPY (PostgreSQL) in the same chunks and commits.
 - `lab import-results` of one result per tube (receptions included), 0.1 % of them positive pools
@@ -32,7 +32,6 @@ from rich.table import Table
 
 SEED = 2022
 POINTS = 100
-CHUNK = 20_000
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 START = "2022-11-12T06:00"
 BORN = datetime(1940, 1, 1)
@@ -126,11 +125,11 @@ def _timed_import(db, round_id: int, samples_csv: Path, results_csv: Path) -> di
 
     open_session = partial(unit_of_work, db.engine)
     started = time.perf_counter()
-    report = imports.import_samples(open_session, samples_csv, round_id=round_id, actor=CLI_ACTOR, chunk=CHUNK)
+    report = imports.import_samples(open_session, samples_csv, round_id=round_id, actor=CLI_ACTOR)
     samples_s = time.perf_counter() - started
     assert not report.refused, report.refused[:3]
     started = time.perf_counter()
-    applied = imports.import_results(open_session, results_csv, round_id=round_id, actor=CLI_ACTOR, chunk=CHUNK)
+    applied = imports.import_results(open_session, results_csv, round_id=round_id, actor=CLI_ACTOR)
     results_s = time.perf_counter() - started
     assert not applied.refused, applied.refused[:3]
     from sqlalchemy import func, select
@@ -148,6 +147,7 @@ def _raw(db, round_id: int, samples_csv: Path, results_csv: Path) -> dict:
     from fangkong.core import clock
     from fangkong.core.pii import get_cipher
     from fangkong.lab import bulk
+    from fangkong.lab.imports import CHUNK
 
     cipher, zone = get_cipher(), clock.zone()
     spent, tube_seen = 0.0, set()

@@ -83,7 +83,11 @@ def _state(engine, round_id: int) -> tuple:
     return tubes, samples
 
 
-def test_import_killed_mid_file_then_rerun_equals_one_clean_run(fresh_database, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("chunk", "block", "committed"), [(7, 7, 35), (14, 7, 28)],
+                         ids=["a block per commit", "two blocks per commit"])
+def test_import_killed_mid_file_then_rerun_equals_one_clean_run(fresh_database, tmp_path, monkeypatch,
+                                                                chunk, block, committed):
+    monkeypatch.setattr(imports, "BLOCK_LINES", block)
     engine = fresh_database.engine
     clean_round, point = _world(engine)
     broken_round = _second_round(engine, point)
@@ -93,23 +97,23 @@ def test_import_killed_mid_file_then_rerun_equals_one_clean_run(fresh_database, 
     csv_file = tmp_path / "round.csv"
     csv_file.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
     open_session = partial(unit_of_work, engine)
-    clean = imports.import_samples(open_session, csv_file, round_id=clean_round, actor=CLI_ACTOR, chunk=7)
+    clean = imports.import_samples(open_session, csv_file, round_id=clean_round, actor=CLI_ACTOR, chunk=chunk)
 
     real_ingest, calls = sampling.ingest, []
 
     def dying_ingest(*args, **kwargs):
         calls.append(1)
-        if len(calls) == 6:  # five chunks committed, the sixth dies with the process
+        if len(calls) == 6:  # five blocks stored, the sixth dies with the process and its transaction
             raise KeyboardInterrupt
         return real_ingest(*args, **kwargs)
 
     monkeypatch.setattr(sampling, "ingest", dying_ingest)
     with pytest.raises(KeyboardInterrupt):
-        imports.import_samples(open_session, csv_file, round_id=broken_round, actor=CLI_ACTOR, chunk=7)
-    assert len(_state(engine, broken_round)[1]) == 35  # five chunks of seven lines committed
+        imports.import_samples(open_session, csv_file, round_id=broken_round, actor=CLI_ACTOR, chunk=chunk)
+    assert len(_state(engine, broken_round)[1]) == committed  # the transactions ended before the sixth block
     monkeypatch.setattr(sampling, "ingest", real_ingest)
-    rerun = imports.import_samples(open_session, csv_file, round_id=broken_round, actor=CLI_ACTOR, chunk=7)
-    assert (rerun.inserted, rerun.duplicates) == (clean.inserted - 35, 35)
+    rerun = imports.import_samples(open_session, csv_file, round_id=broken_round, actor=CLI_ACTOR, chunk=chunk)
+    assert (rerun.inserted, rerun.duplicates) == (clean.inserted - committed, committed)
     assert [r["line"] for r in rerun.refused] == [r["line"] for r in clean.refused] == [42]
     assert _state(engine, broken_round) == _state(engine, clean_round)
     assert len(_state(engine, clean_round)[1]) == 95

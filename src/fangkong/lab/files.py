@@ -16,13 +16,13 @@ from python_calamine import CalamineWorkbook
 from fangkong.core.errors import InvalidInput
 from fangkong.core.files import check_header
 
-CHUNK = 20_000
+BLOCK_LINES = 20_000
 MAX_RECORD_LINES = 1_000
 Block = tuple[int, "str | list[list[str]]"]  # (first line, CSV text or workbook rows)
 
 
 def blocks(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple,
-           size: int = CHUNK) -> tuple[list[str], Iterator[Block]]:
+           size: int = BLOCK_LINES) -> tuple[list[str], Iterator[Block]]:
     """The file's header (checked) and its lines in blocks of about `size`: (first line, CSV text) or, from a
     workbook, (first line, rows). A block of CSV text ends where a record ends, so each is parsed on its own."""
     if name.lower().endswith((".xlsx", ".xls")):
