@@ -7,9 +7,10 @@ timed): one district and community, 100 sampling points, one lab, a city round; 
 
 Timed, each on a fresh database:
 - `lab import-samples` (lab.imports.import_samples: parse, check every rule, encrypt, insert; one
-  commit per 100,000-line chunk, lab.imports.CHUNK) of the CSV; beside it the raw limit: the same tube and sample rows,
-  prepared beforehand (encryption and MACs outside the clock), written by plain executemany (SQLite)
-  / COPY (PostgreSQL) in the same chunks and commits.
+  commit per 100,000-line chunk, lab.imports.CHUNK) of the CSV; beside it the raw limit: the same
+  tube and sample rows, prepared beforehand (encryption and MACs outside the clock), written by plain
+  executemany (SQLite) / COPY (PostgreSQL) in the same chunks and commits, the cyclic garbage
+  collector paused as the import pauses it.
 - `lab import-results` of one result per tube (receptions included), 0.1 % of them positive pools
   whose ten people get their re-sampling tasks; raw limit: the same receipt and result rows by plain
   executemany / COPY.
@@ -145,6 +146,7 @@ def _timed_import(db, round_id: int, samples_csv: Path, results_csv: Path) -> di
 def _raw(db, round_id: int, samples_csv: Path, results_csv: Path) -> dict:
     """The same rows by the plain driver; preparing them (MACs, encryption) is outside the clock."""
     from fangkong.core import clock
+    from fangkong.core.gcpause import collector_paused
     from fangkong.core.pii import get_cipher
     from fangkong.lab import bulk
     from fangkong.lab.imports import CHUNK
@@ -167,7 +169,7 @@ def _raw(db, round_id: int, samples_csv: Path, results_csv: Path) -> dict:
                 samples.append((round_id, barcode, cipher.lookup_mac(number), "id_card", cipher.encrypt(number),
                                 moment, 0))
             started = time.perf_counter()
-            with db.engine.begin() as conn:
+            with collector_paused(), db.engine.begin() as conn:  # as the import: the raw limit is no slower
                 bulk.insert_rows(conn, "tube", bulk.TUBE_COLUMNS, tubes)
                 bulk.insert_rows(conn, "sample", bulk.SAMPLE_COLUMNS, samples)
             spent += time.perf_counter() - started
@@ -182,7 +184,7 @@ def _raw(db, round_id: int, samples_csv: Path, results_csv: Path) -> dict:
             rows.append((round_id, barcode, 1, outcome, float(ct) if ct else None, None, t, t.date(), 0, now))
     started = time.perf_counter()
     for i in range(0, len(rows), CHUNK):
-        with db.engine.begin() as conn:
+        with collector_paused(), db.engine.begin() as conn:
             bulk.insert_rows(conn, "tube_receipt", bulk.RECEIPT_COLUMNS, receipts[i:i + CHUNK])
             bulk.insert_rows(conn, "tube_result", bulk.RESULT_COLUMNS, rows[i:i + CHUNK])
     return {"samples_seconds": round(samples_raw, 2), "results_seconds": round(time.perf_counter() - started, 2)}

@@ -52,8 +52,8 @@ def import_samples(open_session: Callable[[], Session], path: Path, *, round_id:
         chunks = (prepared_blocks(ctx, header, parts, workers) if workers
                   else (prepare_block(ctx, header, block) for block in parts))
         return _chunks(open_session, path, chunks, per_commit, "lab.import_samples", round_id, actor,
-                       lambda session, prepared: sampling.ingest(session, ctx=ctx, actor=actor, audit_it=False,
-                                                                 prepared=prepared))
+                       lambda session, prepared, conflicts: sampling.ingest(
+                           session, ctx=ctx, actor=actor, audit_it=False, prepared=prepared, conflicts=conflicts))
 
 
 def import_results(open_session: Callable[[], Session], path: Path, *, round_id: int, actor,
@@ -66,7 +66,7 @@ def import_results(open_session: Callable[[], Session], path: Path, *, round_id:
             labs = rounds.labs_by_code(session)
             session.expunge(round_)
 
-        def ingest(session: Session, block: Block) -> sampling.IngestReport:
+        def ingest(session: Session, block: Block, _conflicts: str) -> sampling.IngestReport:
             lines, found = block_records(header, block)
             return results.ingest(session, found, round_=round_, actor=actor, lines=lines, audit_it=False,
                                   labs=labs)
@@ -82,14 +82,26 @@ def _blocks_of(chunk: int) -> tuple[int, int]:
 
 def _chunks(open_session, path: Path, parts: Iterator, per_commit: int, action: str, round_id: int, actor,
             ingest) -> sampling.IngestReport:
-    """Store each chunk (`per_commit` parts) in a transaction of its own, then one audit row for the file."""
+    """Store each chunk (`per_commit` parts) in a transaction of its own, then one audit row for the file.
+
+    A part is first stored as if none of its records were stored yet (`ingest(..., "raise")`); when one
+    is, the transaction is rolled back and the chunk's parts so far are stored again, checked ("check").
+    """
     total = sampling.IngestReport()
     with collector_paused():
         parts = iter(parts)
         for first in parts:
-            with open_session() as session:
-                for part in chain([first], islice(parts, per_commit - 1)):
-                    total.add(ingest(session, part))
+            taken, reports = [], []
+            try:
+                with open_session() as session:
+                    for part in chain([first], islice(parts, per_commit - 1)):
+                        taken.append(part)
+                        reports.append(ingest(session, part, "raise"))
+            except bulk.Conflict:
+                with open_session() as session:
+                    reports = [ingest(session, part, "check") for part in taken]
+            for report in reports:
+                total.add(report)
     with open_session() as session:
         if total.inserted > 100_000:
             bulk.analyze(session.connection())
