@@ -73,8 +73,15 @@ def _refuse_nul_characters(_connection, _cursor, _statement, parameters, _contex
 SQLITE_CACHE_KIB = 65_536
 
 
+# Page size of a new database (an existing one keeps its own). A round's swabs go at random into the
+# (person, round) index, and every page a commit touched is written again: with fewer, larger pages
+# 3.1 M sample rows by plain executemany took 16.4 s instead of 19.5 s (4 KiB, SQLite's default).
+SQLITE_PAGE_BYTES = 16384
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA page_size={SQLITE_PAGE_BYTES}")  # before WAL: a WAL database cannot change it
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
