@@ -76,7 +76,7 @@ SQLITE_CACHE_KIB = 65_536
 # Page size of a new database (an existing one keeps its own). A round's swabs go at random into the
 # (person, round) index, and every page a commit touched is written again: with fewer, larger pages
 # 3.1 M sample rows by plain executemany took 16.4 s instead of 19.5 s (4 KiB, SQLite's default).
-SQLITE_PAGE_BYTES = 16384
+SQLITE_PAGE_BYTES = 16_384
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
