@@ -58,3 +58,31 @@ def test_errors_are_one_line_exit_2(fresh_database, run, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("venue,time\nX,Y\n", encoding="utf-8")
     assert "line 1" in one_line_error(run("import-scans", str(bad), url=fresh_database.url))
+
+
+def test_a_sheet_saved_as_gbk_or_with_an_unclosed_quote_is_one_line_exit_2(fresh_database, run, tmp_path):
+    header = "venue_code,scanned_at,left_at,resident_id,document_kind,document_number\n"
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes((header + "V1,2022-11-11T18:00,,,passport,E1\nV1,2022-11-11T18:00,,,其他,甲\n").encode("gbk"))
+    assert one_line_error(run("import-scans", str(gbk), url=fresh_database.url)) == (
+        'fangkong: gbk.csv: line 3: not UTF-8 text (save the sheet as "CSV UTF-8")')
+    unclosed = tmp_path / "unclosed.csv"
+    unclosed.write_text(header + "V1,2022-11-11T18:00,,,passport,E1\n" + 'V1,"2022-11-11T18:00,,,,\n'  # line 3
+                        + "V1,2022-11-11T18:00,,,passport,E1\n" * 20_000, encoding="utf-8")
+    assert "line 3: not readable as CSV" in one_line_error(run("import-scans", str(unclosed), url=fresh_database.url))
+
+
+def test_refusals_carry_the_line_of_the_file_past_blank_lines_and_multi_line_fields(fresh_database, run, tmp_path):
+    with Session(fresh_database.engine) as session:
+        code = tf.venue(session, factories.place_chain(session)).code
+        session.commit()
+    csv_file = tmp_path / "scans.csv"
+    csv_file.write_text(
+        "venue_code,scanned_at,left_at,resident_id,document_kind,document_number\n"
+        f"{code},2022-11-11T18:00,,,passport,\"E000\n0001\"\n"  # lines 2-3: a quoted field with a line break
+        "\n"  # line 4: blank
+        f"{code},not-a-time,,,passport,E0000002\n", encoding="utf-8")  # line 5
+    answer = run("import-scans", str(csv_file), "--json", url=fresh_database.url)
+    assert answer.returncode == 0, answer.stderr
+    report = json.loads(answer.stdout)
+    assert (report["received"], [r["line"] for r in report["refused"]]) == (2, [5])

@@ -1,4 +1,4 @@
-"""Importing sampling and result files (lab.files reads them) in chunks.
+"""Importing sampling and result files (core.files reads them) in chunks.
 
 The CLI commits each chunk on its own, so an import killed mid-file keeps what it stored and a
 re-run stores only the rest (records already stored are duplicates): the database ends as after
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit
 from fangkong.core.gcpause import collector_paused
 from fangkong.lab import bulk, results, rounds, sampling
-from fangkong.lab.files import BLOCK_LINES, Block, block_records, blocks, records
+from fangkong.core.files import BLOCK_LINES, Block, block_records, blocks, records
 from fangkong.lab.workers import default_workers, prepare_block, prepared_blocks
 
 SAMPLE_COLUMNS = ("tube_barcode", "pool_size", "point_code", "sampled_at", "id_number", "document_kind",

@@ -19,8 +19,9 @@ from dataclasses import replace
 from multiprocessing import get_context
 
 from fangkong.config import get_settings
+from fangkong.core import files
 from fangkong.core.pii import cipher_for
-from fangkong.lab import files, sampling
+from fangkong.lab import sampling
 
 MAX_WORKERS = 4
 _worker: dict = {}

@@ -5,10 +5,8 @@ Refusals are DomainErrors: the root CLI prints one line on stderr and exits 2.
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
-from itertools import islice
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,7 +15,8 @@ import typer
 from fangkong.core import audit
 from fangkong.core.db import get_engine, unit_of_work
 from fangkong.core.errors import InvalidInput, NotFound
-from fangkong.core.files import check_header
+from fangkong.core.files import block_records, blocks
+from fangkong.core.gcpause import collector_paused
 from fangkong.core.jurisdiction import CITY
 from fangkong.people.case_models import Case
 from fangkong.tracing import bulk, scans, service
@@ -26,7 +25,6 @@ tracing_app = typer.Typer(help="Contact tracing: scan import, contact candidates
 CLI_ACTOR = SimpleNamespace(jurisdiction=CITY, user=None, principal=SimpleNamespace(via="cli"))
 CSV_COLUMNS = ("venue_code", "scanned_at", "left_at", "resident_id", "document_kind", "document_number", "source")
 REQUIRED = ("venue_code", "scanned_at")
-CHUNK = 20_000
 
 
 def _json(value) -> str:
@@ -34,20 +32,20 @@ def _json(value) -> str:
 
 
 def import_file(session, path: Path, *, actor=CLI_ACTOR) -> scans.IngestReport:
-    """Stream a CSV of scans (header line first) in chunks into the scan table, in the caller's transaction."""
+    """Stream a CSV or workbook of scans (header line first) in blocks into the scan table, in the caller's
+    transaction; refusals carry the number of their line in the file."""
     total = scans.IngestReport()
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        check_header(path.name, reader.fieldnames or [], CSV_COLUMNS, REQUIRED)
-        line, venues = 2, scans.venue_codes(session, actor.jurisdiction)
-        while chunk := list(islice(reader, CHUNK)):
-            report = scans.ingest(session, chunk, actor=actor, source="import", first_line=line, audit_it=False,
+    with open(path, "rb") as handle, collector_paused():
+        header, parts = blocks(path.name, handle, CSV_COLUMNS, REQUIRED)
+        venues = scans.venue_codes(session, actor.jurisdiction)
+        for block in parts:
+            lines, found = block_records(header, block)
+            report = scans.ingest(session, found, actor=actor, source="import", lines=lines, audit_it=False,
                                   venues=venues)
             total.received += report.received
             total.inserted += report.inserted
             total.duplicates += report.duplicates
             total.refused.extend(report.refused)
-            line += len(chunk)
     if total.inserted > 100_000:
         bulk.analyze(session.connection())
     audit.record(session, actor=actor, action="tracing.import", object_type="venue_scan",
@@ -58,7 +56,8 @@ def import_file(session, path: Path, *, actor=CLI_ACTOR) -> scans.IngestReport:
 
 @tracing_app.command("import-scans")
 def import_command(
-    path: Path = typer.Argument(..., help=f"CSV with a header: {', '.join(CSV_COLUMNS)} (the first two required)"),
+    path: Path = typer.Argument(..., help=f"CSV (UTF-8) or .xlsx with a header: {', '.join(CSV_COLUMNS)} "
+                                          "(the first two required)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Import venue scans; every refused line is reported with its reason; re-importing changes nothing."""

@@ -110,15 +110,16 @@ class ScanBatch:
     source: str = "app"
     first_line: int = 1
     request: tuple[str | None, str | None] | None = None  # audit: (request id, client address), if not the current
+    lines: list[int] | None = None  # of the records in their file, when not counted from first_line
 
 
-def ingest(session: Session, records: Iterable[Mapping], *, actor, source: str = "app",
-           first_line: int = 1, audit_it: bool = True, venues: dict[str, int] | None = None) -> IngestReport:
+def ingest(session: Session, records: Iterable[Mapping], *, actor, source: str = "app", first_line: int = 1,
+           lines: list[int] | None = None, audit_it: bool = True, venues: dict[str, int] | None = None) -> IngestReport:
     """Validate and store scans; venues outside the actor's jurisdiction are refused like unknown ones.
 
     `venues` (code → id, from `venue_codes`) spares a file import one look-up per chunk.
     """
-    batch = ScanBatch(list(records), actor, source, first_line)
+    batch = ScanBatch(list(records), actor, source, first_line, lines=lines)
     return ingest_many(session, [batch], audit_it=audit_it, venues=venues)[0]
 
 
@@ -166,7 +167,8 @@ def _checked(batch: ScanBatch, venues: dict[str, int], residents: set[int]) -> t
                 if not 0 <= until - minute <= MAX_STAY_MINUTES:
                     raise Refused("invalid_stay", f"left_at: between scanned_at and {MAX_STAY_MINUTES} minutes after")
         except Refused as exc:
-            report.refused.append({"line": batch.first_line + offset, "code": exc.code, "reason": str(exc)})
+            line = batch.lines[offset] if batch.lines else batch.first_line + offset
+            report.refused.append({"line": line, "code": exc.code, "reason": str(exc)})
             continue
         rows.append((key, resident_id, kind, cipher.encrypt(number) if number else None, venue_id, at,
                      minute, until, row_source))
