@@ -21,9 +21,9 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit
+from fangkong.core.files import BLOCK_LINES, Block, block_records, blocks, records
 from fangkong.core.gcpause import collector_paused
 from fangkong.lab import bulk, results, rounds, sampling
-from fangkong.core.files import BLOCK_LINES, Block, block_records, blocks, records
 from fangkong.lab.workers import default_workers, prepare_block, prepared_blocks
 
 SAMPLE_COLUMNS = ("tube_barcode", "pool_size", "point_code", "sampled_at", "id_number", "document_kind",
