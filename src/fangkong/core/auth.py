@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock, sessions, tokens
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.core.jurisdiction import parse_jurisdiction
 from fangkong.core.models import User
@@ -170,7 +170,7 @@ def not_authenticated(request: Request) -> NotAuthenticated:
     return NotAuthenticated()
 
 
-def current_principal(request: Request, session: Session = Depends(get_session)) -> Principal:
+def current_principal(request: Request, session: Session = SESSION) -> Principal:
     """API routes: 401 JSON unless a live session or a usable token authenticates the request."""
     principal = resolve_principal(request, session)
     if principal is None:
@@ -182,7 +182,7 @@ def current_user(principal: Principal = Depends(current_principal)) -> User:
     return principal.user
 
 
-def page_user(request: Request, session: Session = Depends(get_session)) -> User:
+def page_user(request: Request, session: Session = SESSION) -> User:
     """Page routes: redirect to the login page when nobody is logged in."""
     principal = resolve_principal(request, session)
     if principal is None or principal.via != "session":

@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from fangkong.core.auth import LoginRequired, Principal, not_authenticated, resolve_principal
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError
 from fangkong.core.jurisdiction import Jurisdiction, parse_jurisdiction
 
@@ -165,7 +165,7 @@ def require(action: str):
     if action not in ACTIONS:
         raise ValueError(f"undeclared action {action!r}")
 
-    def dependency(request: Request, session: Session = Depends(get_session)) -> Actor:
+    def dependency(request: Request, session: Session = SESSION) -> Actor:
         return authorize(request, session, action)
 
     dependency.fangkong_action = action

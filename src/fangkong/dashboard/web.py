@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
 from fangkong.core.dates import parse_day
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import NotFound
 from fangkong.core.permissions import DASHBOARD_VIEW, REPORTS_DAILY, Actor, require
 from fangkong.dashboard import report, service
@@ -21,7 +21,7 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 @router.get("/dashboard")
 def dashboard_page(request: Request, view: str = "", actor: Actor = Depends(require(DASHBOARD_VIEW)),
-                   session: Session = Depends(get_session)) -> Response:
+                   session: Session = SESSION) -> Response:
     board = service.dashboard(session, actor=actor, view_all=view == "all")
     context = {"d": board, "may_report": actor.may(REPORTS_DAILY),
                "own_view_exists": bool(service.ROLE_VIEWS.get(actor.user.role))}
@@ -30,7 +30,7 @@ def dashboard_page(request: Request, view: str = "", actor: Actor = Depends(requ
 
 @router.get("/dashboard/report.{fmt}")
 def daily_report(fmt: str, date: str = "", actor: Actor = Depends(require(REPORTS_DAILY)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     if fmt not in report.FORMATS:
         raise NotFound("report_format", f"no daily report as .{fmt}: one of {', '.join(report.FORMATS)}")
     day = parse_day(date, "date") or clock.today()

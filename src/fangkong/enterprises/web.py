@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock
 from fangkong.core.dates import parse_day
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError
 from fangkong.core.permissions import (
     ENTERPRISES_COORDINATE, ENTERPRISES_VIEW, ENTERPRISES_WRITE, TASK_FORCES, Actor, require,
@@ -35,7 +35,7 @@ def _day(text: str) -> date:
 
 @router.get("/enterprises")
 def board_page(request: Request, on: str = DayText, actor: Actor = Depends(require(ENTERPRISES_VIEW)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     day = _day(on)
     context = {"board": figures.board(session, on=day, scope=actor.jurisdiction), "on": day,
                "sites": registry.list_sites(session, scope=actor.jurisdiction),
@@ -45,7 +45,7 @@ def board_page(request: Request, on: str = DayText, actor: Actor = Depends(requi
 
 @router.get("/enterprises/board.xlsx")
 def board_xlsx(request: Request, on: str = DayText, actor: Actor = Depends(require(ENTERPRISES_VIEW)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     day = _day(on)
     found = figures.board(session, on=day, scope=actor.jurisdiction)
     return xlsx_download(lambda out: export.write_board_xlsx(out, found), f"enterprises-{day.isoformat()}.xlsx")
@@ -55,7 +55,7 @@ def board_xlsx(request: Request, on: str = DayText, actor: Actor = Depends(requi
 def list_page(request: Request, on: str = DayText, district: str = Query("", max_length=6),
               above_scale: bool | None = None, resumed: bool | None = None,
               status: str = Query("", max_length=8), page: int = Query(1, ge=1, le=1_000_000),
-              actor: Actor = Depends(require(ENTERPRISES_VIEW)), session: Session = Depends(get_session)) -> Response:
+              actor: Actor = Depends(require(ENTERPRISES_VIEW)), session: Session = SESSION) -> Response:
     day = _day(on)
     items, total = registry.list_enterprises(session, scope=actor.jurisdiction, on=day, district=district or None,
                                              above_scale=above_scale, resumed=resumed,
@@ -76,13 +76,13 @@ def _problems_page(request: Request, session: Session, actor: Actor, *, overdue:
 
 @router.get("/enterprises/problems")
 def problems_page(request: Request, overdue: bool = False, actor: Actor = Depends(require(ENTERPRISES_VIEW)),
-                  session: Session = Depends(get_session)) -> Response:
+                  session: Session = SESSION) -> Response:
     return _problems_page(request, session, actor, overdue=overdue)
 
 
 @router.post("/enterprises/problems/sweep")
 def sweep_form(request: Request, actor: Actor = Depends(require(ENTERPRISES_COORDINATE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     report = problems.sweep(session, actor=actor)
     return _problems_page(request, session, actor, message=f"{report['escalated']}")
 
@@ -100,7 +100,7 @@ def _problem_step(request: Request, session: Session, actor: Actor, problem_id: 
 @router.post("/enterprises/problems/{problem_id}/assign")
 def assign_form(problem_id: RowId, request: Request, task_force: str = Form(""), owner: str = Form(""),
                 actor: Actor = Depends(require(ENTERPRISES_COORDINATE)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     return _problem_step(request, session, actor, problem_id, lambda: problems.assign(
         session, problem_id, actor=actor, task_force=task_force, owner=owner))
 
@@ -108,7 +108,7 @@ def assign_form(problem_id: RowId, request: Request, task_force: str = Form(""),
 @router.post("/enterprises/problems/{problem_id}/handle")
 def handle_form(problem_id: RowId, request: Request, handling: str = Form(""),
                 actor: Actor = Depends(require(ENTERPRISES_COORDINATE)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     return _problem_step(request, session, actor, problem_id, lambda: problems.handle(
         session, problem_id, actor=actor, handling=handling))
 
@@ -116,14 +116,14 @@ def handle_form(problem_id: RowId, request: Request, handling: str = Form(""),
 @router.post("/enterprises/problems/{problem_id}/close")
 def close_form(problem_id: RowId, request: Request, confirmed_by: str = Form(""),
                actor: Actor = Depends(require(ENTERPRISES_COORDINATE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     return _problem_step(request, session, actor, problem_id, lambda: problems.close(
         session, problem_id, actor=actor, confirmed_by=confirmed_by))
 
 
 @router.get("/enterprises/sites/not-sampled")
 def not_sampled_page(request: Request, actor: Actor = Depends(require(ENTERPRISES_VIEW)),
-                     session: Session = Depends(get_session)) -> Response:
+                     session: Session = SESSION) -> Response:
     items, total = sites.not_sampled_list(session, scope=actor.jurisdiction, page=1, per_page=200)
     return render(request, "enterprises/not_sampled.html", {"items": items, "total": total}, user=actor.user,
                   active="enterprises")
@@ -131,7 +131,7 @@ def not_sampled_page(request: Request, actor: Actor = Depends(require(ENTERPRISE
 
 @router.get("/enterprises/sites/{site_id}")
 def site_page(site_id: RowId, request: Request, actor: Actor = Depends(require(ENTERPRISES_VIEW)),
-              session: Session = Depends(get_session)) -> Response:
+              session: Session = SESSION) -> Response:
     return render(request, "enterprises/site.html", {"site": sites.site_detail(session, site_id,
                                                                                  scope=actor.jurisdiction)},
                   user=actor.user, active="enterprises")
@@ -148,7 +148,7 @@ def _enterprise_page(request: Request, session: Session, actor: Actor, enterpris
 
 @router.get("/enterprises/{enterprise_id}")
 def enterprise_page(enterprise_id: RowId, request: Request, actor: Actor = Depends(require(ENTERPRISES_VIEW)),
-                    session: Session = Depends(get_session)) -> Response:
+                    session: Session = SESSION) -> Response:
     return _enterprise_page(request, session, actor, enterprise_id)
 
 
@@ -165,7 +165,7 @@ def _enterprise_step(request: Request, session: Session, actor: Actor, enterpris
 @router.post("/enterprises/{enterprise_id}/status")
 def status_form(enterprise_id: RowId, request: Request, status: str = Form(""), since: str = Form(""),
                 staff_share: str = Form(""), actor: Actor = Depends(require(ENTERPRISES_WRITE)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     def act():
         share = int(staff_share) if staff_share.strip().isdigit() else None
         registry.set_status(session, enterprise_id, actor=actor, status=status, staff_share=share,
@@ -176,6 +176,6 @@ def status_form(enterprise_id: RowId, request: Request, status: str = Form(""), 
 @router.post("/enterprises/{enterprise_id}/problems")
 def raise_form(enterprise_id: RowId, request: Request, kind: str = Form(""), urgency: str = Form("normal"),
                text: str = Form(""), actor: Actor = Depends(require(ENTERPRISES_WRITE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     return _enterprise_step(request, session, actor, enterprise_id, lambda: problems.raise_problem(
         session, actor=actor, kind=kind, urgency=urgency, text=text, enterprise_id=enterprise_id))

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.auth import Principal
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError
 from fangkong.core.jurisdiction import parse_jurisdiction
 from fangkong.core.permissions import HOTLINE_INTAKE, Actor, public, role_allows
@@ -103,7 +103,7 @@ def post_request(
     address_string: str = Form(""), lat: str | None = Form(None), long: str | None = Form(None),
     first_name: str = Form(""), last_name: str = Form(""), phone: str | None = Form(None),
     kind: str = Form("help", alias="attribute[kind]"),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     """Post a service request (form fields of the spec); answers its id and the reply deadline."""
     try:
@@ -133,7 +133,7 @@ def get_requests(
     fmt: Format,
     service_request_id: str | None = Query(None, max_length=2000), service_code: str | None = Query(None, max_length=500),
     start_date: str | None = Query(None, max_length=40), end_date: str | None = Query(None, max_length=40),
-    status: str | None = Query(None, max_length=20), session: Session = Depends(get_session),
+    status: str | None = Query(None, max_length=20), session: Session = SESSION,
 ):
     """Requests by id (comma-separated) or by filters; by default the last 90 days, at most 1000."""
     try:
@@ -149,7 +149,7 @@ def get_requests(
 
 
 @router.get("/requests/{request_id}.{fmt}", dependencies=[Depends(public())])
-def get_request(request_id: str, fmt: Format, session: Session = Depends(get_session)):
+def get_request(request_id: str, fmt: Format, session: Session = SESSION):
     number = int(request_id) if REQUEST_ID.fullmatch(request_id) else 0  # ASCII digits only ("²".isdigit())
     ticket = session.scalar(select(Ticket).where(Ticket.id == number, Ticket.state != "refused"))
     if ticket is None:

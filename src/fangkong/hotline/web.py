@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError
 from fangkong.core.pagination import MAX_PAGE
 from fangkong.core.permissions import HOTLINE_HANDLE, HOTLINE_INTAKE, HOTLINE_READ, Actor, require
@@ -34,7 +34,7 @@ PER_PAGE = 50
 
 @router.get("/hotline")
 def board_page(request: Request, actor: Actor = Depends(require(HOTLINE_READ)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     return _board(request, session, actor)
 
 
@@ -54,7 +54,7 @@ def _board(request: Request, session: Session, actor: Actor, *, problem=None) ->
 def intake_form(request: Request, kind: str = Form(""), topic: str = Form(""), text: str = Form(""),
                 urgency: str = Form("normal"), caller_name: str = Form(""), caller_phone: str = Form(""),
                 address: str = Form(""), district: str = Form(""), actor: Actor = Depends(require(HOTLINE_INTAKE)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     """An agent takes a call: the new ticket's page, or the board with the refusal (nothing stored)."""
     try:
         with session.begin_nested():
@@ -68,7 +68,7 @@ def intake_form(request: Request, kind: str = Form(""), topic: str = Form(""), t
 
 @router.get("/hotline/figures.xlsx")
 def figures_xlsx(request: Request, actor: Actor = Depends(require(HOTLINE_READ)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     language = i18n.request_language(request)
     found = figures.figures(session, actor=actor, lang=language)
     return xlsx_download(lambda out: write_figures_xlsx(out, found, language), f"hotline-{found['end']}.xlsx")
@@ -85,7 +85,7 @@ def _ticket_page(request: Request, session: Session, actor: Actor, ticket_id: in
 @router.get("/hotline/tickets")
 def tickets_page(request: Request, state: str = "", due: str = "", over_enforcement: str = "",
                  page: int = Query(1, ge=1, le=MAX_PAGE), actor: Actor = Depends(require(HOTLINE_READ)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     """Tickets by state, due (soon, overdue) or over-enforcement: the lists behind the dashboard's figures."""
     filters = {"state": state if state in STATES else None, "due": due if due in ("soon", "overdue") else None,
                "over_enforcement": True if over_enforcement == "true" else None}
@@ -98,7 +98,7 @@ def tickets_page(request: Request, state: str = "", due: str = "", over_enforcem
 
 @router.get("/hotline/tickets/{ticket_id}")
 def ticket_page(ticket_id: RowId, request: Request, actor: Actor = Depends(require(HOTLINE_READ)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     return _ticket_page(request, session, actor, ticket_id)
 
 
@@ -114,13 +114,13 @@ def _step(request: Request, session: Session, actor: Actor, ticket_id: int, act)
 
 @router.post("/hotline/tickets/{ticket_id}/accept")
 def accept_form(ticket_id: RowId, request: Request, actor: Actor = Depends(require(HOTLINE_HANDLE)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     return _step(request, session, actor, ticket_id, lambda: loop.accept(session, ticket_id, actor=actor))
 
 
 @router.post("/hotline/tickets/{ticket_id}/send-back")
 def send_back_form(ticket_id: RowId, request: Request, reason: str = Form(""),
-                   actor: Actor = Depends(require(HOTLINE_HANDLE)), session: Session = Depends(get_session)) -> Response:
+                   actor: Actor = Depends(require(HOTLINE_HANDLE)), session: Session = SESSION) -> Response:
     """Not ours: back to the agents' queue; the handler lands on the board (the ticket is no longer theirs)."""
     queries.ticket_for(session, ticket_id, actor=actor)
     try:
@@ -133,24 +133,24 @@ def send_back_form(ticket_id: RowId, request: Request, reason: str = Form(""),
 
 @router.post("/hotline/tickets/{ticket_id}/notes")
 def note_form(ticket_id: RowId, request: Request, text: str = Form(""), actor: Actor = Depends(require(HOTLINE_HANDLE)),
-              session: Session = Depends(get_session)) -> Response:
+              session: Session = SESSION) -> Response:
     return _step(request, session, actor, ticket_id, lambda: loop.note(session, ticket_id, text=text, actor=actor))
 
 
 @router.post("/hotline/tickets/{ticket_id}/reply")
 def reply_form(ticket_id: RowId, request: Request, text: str = Form(""), actor: Actor = Depends(require(HOTLINE_HANDLE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     return _step(request, session, actor, ticket_id, lambda: loop.reply(session, ticket_id, text=text, actor=actor))
 
 
 @router.post("/hotline/tickets/{ticket_id}/close")
 def close_form(ticket_id: RowId, request: Request, actor: Actor = Depends(require(HOTLINE_INTAKE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     return _step(request, session, actor, ticket_id, lambda: loop.close(session, ticket_id, actor=actor))
 
 
 @router.post("/hotline/tickets/{ticket_id}/visit")
 def visit_form(ticket_id: RowId, request: Request, satisfaction: str = Form(""),
-               actor: Actor = Depends(require(HOTLINE_INTAKE)), session: Session = Depends(get_session)) -> Response:
+               actor: Actor = Depends(require(HOTLINE_INTAKE)), session: Session = SESSION) -> Response:
     return _step(request, session, actor, ticket_id,
                  lambda: loop.visit(session, ticket_id, satisfaction=satisfaction, actor=actor))

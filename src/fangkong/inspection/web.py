@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.dates import parse_day
 from fangkong.core.errors import DomainError
 from fangkong.core.permissions import INSPECTION_READ, INSPECTION_WRITE, Actor, require
@@ -40,20 +40,20 @@ def _attempt(request: Request, session: Session, actor: Actor, act, done: str) -
 
 @router.get("/inspection")
 def board_page(request: Request, actor: Actor = Depends(require(INSPECTION_READ)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     return _board(request, session, actor)
 
 
 @router.post("/inspection/collect")
 def collect_form(request: Request, actor: Actor = Depends(require(INSPECTION_WRITE)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     return _attempt(request, session, actor, lambda: service.collect(session, actor=actor), "collected")
 
 
 @router.post("/inspection/findings")
 def finding_form(request: Request, group_no: int = Form(1), place: str = Form(""), problem: str = Form(""),
                  responsible_unit: str = Form(""), deadline: str = Form(""),
-                 actor: Actor = Depends(require(INSPECTION_WRITE)), session: Session = Depends(get_session)) -> Response:
+                 actor: Actor = Depends(require(INSPECTION_WRITE)), session: Session = SESSION) -> Response:
     def act():
         service.record_finding(session, group_no=group_no, place=place, problem=problem,
                                responsible_unit=responsible_unit, deadline=parse_day(deadline, "deadline"), actor=actor)
@@ -62,7 +62,7 @@ def finding_form(request: Request, group_no: int = Form(1), place: str = Form(""
 
 @router.post("/inspection/items/{item_id}/close")
 def close_form(item_id: RowId, request: Request, note: str = Form(""),
-               actor: Actor = Depends(require(INSPECTION_WRITE)), session: Session = Depends(get_session)) -> Response:
+               actor: Actor = Depends(require(INSPECTION_WRITE)), session: Session = SESSION) -> Response:
     service.get_item(session, item_id, scope=actor.jurisdiction)  # another jurisdiction's item: 404
     return _attempt(request, session, actor, lambda: service.close_item(session, item_id, note=note, actor=actor),
                     "closed")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError
 from fangkong.core.permissions import LAB_RESULTS, LAB_SAMPLE, LAB_VIEW, RESIDENTS_READ, Actor, require
 from fangkong.lab import imports, queries
@@ -40,7 +40,7 @@ def _index(request: Request, session: Session, actor: Actor, *, report=None, err
 
 @router.get("/lab")
 def lab_page(request: Request, actor: Actor = Depends(require(LAB_VIEW)),
-             session: Session = Depends(get_session)) -> Response:
+             session: Session = SESSION) -> Response:
     return _index(request, session, actor)
 
 
@@ -58,20 +58,20 @@ async def _upload(request: Request, session: Session, actor: Actor, round_id: in
 
 @router.post("/lab/rounds/{round_id}/samples")
 async def upload_samples(request: Request, round_id: RowId, file: UploadFile = File(...),
-                         actor: Actor = Depends(require(LAB_SAMPLE)), session: Session = Depends(get_session)):
+                         actor: Actor = Depends(require(LAB_SAMPLE)), session: Session = SESSION):
     """A CSV or Excel file of sampling records; the page lists every refused line with its reason."""
     return await _upload(request, session, actor, round_id, file, "samples")
 
 
 @router.post("/lab/rounds/{round_id}/results")
 async def upload_results(request: Request, round_id: RowId, file: UploadFile = File(...),
-                         actor: Actor = Depends(require(LAB_RESULTS)), session: Session = Depends(get_session)):
+                         actor: Actor = Depends(require(LAB_RESULTS)), session: Session = SESSION):
     return await _upload(request, session, actor, round_id, file, "results")
 
 
 @router.get("/lab/people/{resident_id}")
 def person_page(request: Request, resident_id: RowId, actor: Actor = Depends(require(LAB_VIEW)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     """A resident's samples and results (ID number masked), and the test days of their plan, if managed."""
     resident = residents.get_resident(session, resident_id, scope=actor.jurisdiction)
     rows = queries.history(session, resident.id_number_mac)

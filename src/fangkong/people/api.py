@@ -5,7 +5,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import NotFound
 from fangkong.core.pagination import PageNumber, PageSize
 from fangkong.core.permissions import (
@@ -36,7 +36,7 @@ def list_residents(
     page: PageNumber = 1,
     per_page: PageSize = 50,
     actor: Actor = Depends(require(RESIDENTS_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     items, total = service.list_residents(
         session, scope=actor.jurisdiction, district_code=district, page=page, per_page=per_page
@@ -46,7 +46,7 @@ def list_residents(
 
 @router.post("", response_model=ResidentOut, status_code=201)
 def add_resident(
-    body: ResidentIn, actor: Actor = Depends(require(RESIDENTS_WRITE)), session: Session = Depends(get_session)
+    body: ResidentIn, actor: Actor = Depends(require(RESIDENTS_WRITE)), session: Session = SESSION
 ):
     resident = service.add_resident(session, actor=actor, **body.model_dump())
     return service.resident_view(session, resident)
@@ -60,7 +60,7 @@ def add_resident(
 def export_residents(
     body: ResidentExportRequest | None = None,
     actor: Actor = Depends(require(RESIDENTS_EXPORT)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     """The residents of your jurisdiction (or one district of it) as an .xlsx file; audited.
 
@@ -78,7 +78,7 @@ def export_residents(
 
 @router.post("/lookup", response_model=ResidentOut)
 def lookup_by_id_number(
-    body: ResidentLookup, actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = Depends(get_session)
+    body: ResidentLookup, actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = SESSION
 ):
     """Find a resident by ID number (sent in the body, so it never lands in access logs)."""
     resident = service.find_by_id_number(session, body.id_number, scope=actor.jurisdiction)
@@ -89,7 +89,7 @@ def lookup_by_id_number(
 
 @router.get("/{resident_id}", response_model=ResidentOut)
 def get_resident(
-    resident_id: RowId, actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = Depends(get_session)
+    resident_id: RowId, actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = SESSION
 ):
     return service.resident_view(session, service.get_resident(session, resident_id, scope=actor.jurisdiction))
 
@@ -99,7 +99,7 @@ def reveal_resident(
     resident_id: RowId,
     body: RevealRequest,
     actor: Actor = Depends(require(RESIDENTS_REVEAL)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     """The full ID number and phone, for a stated reason; written to the audit log."""
     return service.reveal(session, resident_id, actor=actor, reason=body.reason)

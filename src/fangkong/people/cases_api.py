@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.pagination import PageNumber, PageSize
 from fangkong.core.permissions import RESIDENTS_READ, Actor, require
 from fangkong.people import cases
@@ -24,7 +24,7 @@ def list_cases(
     page: PageNumber = 1,
     per_page: PageSize = 50,
     actor: Actor = Depends(require(RESIDENTS_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     """Cases whose home lies in your jurisdiction, documents masked."""
     items, total = cases.list_cases(session, scope=actor.jurisdiction, reported_from=reported_from,
@@ -33,5 +33,5 @@ def list_cases(
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
-def get_case(case_id: RowId, actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = Depends(get_session)):
+def get_case(case_id: RowId, actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = SESSION):
     return cases.case_detail(session, cases.get_case(session, case_id, scope=actor.jurisdiction))

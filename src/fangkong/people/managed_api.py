@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.pagination import PageNumber, PageSize
 from fangkong.core.permissions import (
     MANAGED_READ,
@@ -43,7 +43,7 @@ router = APIRouter(tags=["people under management"])
 
 @router.post("/managed", response_model=ManagedDetail, status_code=201)
 def put_under_management(
-    body: ManagedIn, actor: Actor = Depends(require(MANAGED_WRITE)), session: Session = Depends(get_session)
+    body: ManagedIn, actor: Actor = Depends(require(MANAGED_WRITE)), session: Session = SESSION
 ):
     """Put a resident, or a non-resident with a passport or other document, under management.
 
@@ -58,7 +58,7 @@ def put_under_management(
 def import_managed(
     file: UploadFile = File(description="an .xlsx whose first row holds the column headings"),
     actor: Actor = Depends(require(MANAGED_WRITE)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     """Put the people of an Excel list under management; a row-level report of what was refused and why.
 
@@ -81,7 +81,7 @@ def list_managed(
     page: PageNumber = 1,
     per_page: PageSize = 50,
     actor: Actor = Depends(require(MANAGED_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     """People under management in your jurisdiction, masked, filtered; status and phase as of today."""
     items, total = managed_queries.list_managed(
@@ -93,7 +93,7 @@ def list_managed(
 
 @router.get("/managed/{person_id}", response_model=ManagedDetail)
 def get_managed(
-    person_id: RowId, actor: Actor = Depends(require(MANAGED_READ)), session: Session = Depends(get_session)
+    person_id: RowId, actor: Actor = Depends(require(MANAGED_READ)), session: Session = SESSION
 ):
     """One person with the plan as a timeline of phases, the test appointments and the history."""
     person = managed_queries.get_person(session, person_id, scope=actor.jurisdiction)
@@ -102,7 +102,7 @@ def get_managed(
 
 @router.post("/policy/switch", response_model=SwitchOut)
 def switch_policy(
-    body: SwitchIn, actor: Actor = Depends(require(POLICY_SWITCH)), session: Session = Depends(get_session)
+    body: SwitchIn, actor: Actor = Depends(require(POLICY_SWITCH)), session: Session = SESSION
 ):
     """Recompute every live plan with another pack from `effective` on: a preview by default.
 
@@ -119,14 +119,14 @@ def switch_policy(
 def list_overrides(
     active_on: date | None = Query(None, description="only those in force on this day"),
     actor: Actor = Depends(require(MANAGED_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     return overrides.list_overrides(session, scope=actor.jurisdiction, active_on=active_on)
 
 
 @router.post("/overrides", response_model=OverrideOut, status_code=201)
 def create_override(
-    body: OverrideIn, actor: Actor = Depends(require(OVERRIDES_WRITE)), session: Session = Depends(get_session)
+    body: OverrideIn, actor: Actor = Depends(require(OVERRIDES_WRITE)), session: Session = SESSION
 ):
     """Record a local measure stricter than the pack in force; you are its approver. Nothing laxer is accepted."""
     row = overrides.create_override(session, actor=actor, **body.model_dump())
@@ -137,7 +137,7 @@ def create_override(
 def over_enforcement(
     on: date | None = Query(None, description="default today"),
     actor: Actor = Depends(require(REPORTS_OVER_ENFORCEMENT)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     """Every local override, and every live plan stricter than the pack in force (层层加码)."""
     return overrides.over_enforcement_report(session, scope=actor.jurisdiction, on=on)

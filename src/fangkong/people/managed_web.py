@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock, i18n
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.core.pagination import MAX_PER_PAGE
 from fangkong.core.permissions import (
@@ -102,7 +102,7 @@ def managed_page(
     page: int = Query(1, ge=1),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Depends(require(MANAGED_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     filters = {"category": category, "status": status, "phase_kind": phase_kind, "district": district,
                "release_from": release_from, "release_to": release_to}
@@ -115,7 +115,7 @@ async def import_page(
     request: Request,
     file: UploadFile | None = File(None),
     actor: Actor = Depends(require(MANAGED_WRITE)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     """Upload an .xlsx; the page shows the row-level report (or why the whole file was refused)."""
     data = await file.read() if file is not None else b""
@@ -145,7 +145,7 @@ def export_page(
     unmasked: bool = Form(False),
     reason: str = Form(""),
     actor: Actor = Depends(require(RESIDENTS_EXPORT)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     """The list as filtered on the page, as an .xlsx download; audited."""
     filters = _query_filters({"category": category, "status": status, "phase_kind": phase_kind,
@@ -160,7 +160,7 @@ def tests_due_page(
     request: Request,
     community: str = Query("", description="a community id, or 'none' for people without one"),
     actor: Actor = Depends(require(MANAGED_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     day = clock.today()
     counts = managed_due.due_per_community(session, scope=actor.jurisdiction, day=day)
@@ -180,7 +180,7 @@ def person_page(
     request: Request,
     person_id: RowId,
     actor: Actor = Depends(require(MANAGED_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     """One person: the plan as a timeline of days, phases, appointments, overrides and history; 404 outside."""
     person = managed_queries.get_person(session, person_id, scope=actor.jurisdiction)

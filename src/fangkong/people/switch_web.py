@@ -17,7 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock, i18n
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.core.permissions import POLICY_SWITCH, SHELL, Actor, require
 from fangkong.people import switch
@@ -88,7 +88,7 @@ def switch_preview(
     to: str = Form(""),
     effective: str = Form(""),
     actor: Actor = Depends(require(POLICY_SWITCH)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     """The dry run over the caller's jurisdiction (HTMX partial; a whole page without HTMX)."""
     report, error, status = None, None, 200
@@ -110,7 +110,7 @@ def switch_apply(
     effective: str = Form(""),
     confirm: str = Form(""),
     actor: Actor = Depends(require(POLICY_SWITCH)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     """Apply the switch to the whole city (confirmation ticked, city-level user); audited."""
     if confirm != "yes":

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import InvalidInput
 from fangkong.core.jurisdiction import Jurisdiction
 from fangkong.core.permissions import (
@@ -76,7 +76,7 @@ def residents_page(
     page: int = Query(1, ge=1),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Depends(require(RESIDENTS_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     context = {"searched": False, **_list_context(session, actor, district, page, per_page)}
     return render(request, "people/residents.html", context, user=actor.user, active="residents")
@@ -87,7 +87,7 @@ def search_resident(
     request: Request,
     id_number: str = Form(""),
     actor: Actor = Depends(require(RESIDENTS_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     outcome = _search(session, actor, i18n.request_language(request), id_number)
     if is_htmx(request):
@@ -104,7 +104,7 @@ def reveal_resident(
     resident_id: int,
     reason: str = Form(""),
     actor: Actor = Depends(require(RESIDENTS_REVEAL)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     """The full ID number and phone in place of the masked ones (HTMX); audited with the reason."""
     revealed = service.reveal(session, resident_id, actor=actor, reason=reason)
@@ -118,7 +118,7 @@ def export_residents(
     unmasked: bool = Form(False),
     reason: str = Form(""),
     actor: Actor = Depends(require(RESIDENTS_EXPORT)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     """The list of the district filter as an .xlsx download, headings in the page's language; audited."""
     return export.download(

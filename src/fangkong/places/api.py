@@ -3,7 +3,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy.orm import Session
 
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.pagination import PageNumber, PageRequest, PageSize
 from fangkong.core.permissions import PLACES_READ, Actor, require
 from fangkong.places import service
@@ -13,7 +13,7 @@ router = APIRouter(tags=["places"])
 
 
 @router.get("/districts", response_model=list[DistrictOut])
-def list_districts(actor: Actor = Depends(require(PLACES_READ)), session: Session = Depends(get_session)):
+def list_districts(actor: Actor = Depends(require(PLACES_READ)), session: Session = SESSION):
     return service.list_districts(session, scope=actor.jurisdiction)
 
 
@@ -24,7 +24,7 @@ def list_venues(
     page: PageNumber = 1,
     per_page: PageSize = 50,
     actor: Actor = Depends(require(PLACES_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ):
     items, total = service.list_venues(
         session,

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core import i18n
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.permissions import PLACES_READ, Actor, require
 from fangkong.core.pagination import MAX_PER_PAGE, PageRequest
 from fangkong.places import service
@@ -22,7 +22,7 @@ PLACE_FIELDS = ("subdistricts", "communities", "compounds")  # resident counts b
 
 @router.get("/places")
 def districts_page(
-    request: Request, actor: Actor = Depends(require(PLACES_READ)), session: Session = Depends(get_session)
+    request: Request, actor: Actor = Depends(require(PLACES_READ)), session: Session = SESSION
 ) -> Response:
     language = i18n.request_language(request)
     districts = service.list_districts(session, scope=actor.jurisdiction)
@@ -43,7 +43,7 @@ def venues_page(
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Depends(require(PLACES_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     venues, total = service.list_venues(
         session,

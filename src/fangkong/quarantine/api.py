@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import NotFound
 from fangkong.core.permissions import (
     QUARANTINE_ALLOCATE, QUARANTINE_MANAGE, QUARANTINE_SITE_WORK, QUARANTINE_VIEW, Actor, require,
@@ -43,14 +43,14 @@ def _stay(session: Session, actor: Actor, stay) -> dict:
 
 
 @router.get("/quarantine/sites", response_model=list[SiteOut])
-def list_sites(actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = Depends(get_session)):
+def list_sites(actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = SESSION):
     """Sites in reach with rooms, beds, occupied and free beds (staff: their own site only)."""
     return service.list_sites(session, scope=service.scope_of(session, actor))
 
 
 @router.post("/quarantine/sites", response_model=SiteOut, status_code=201)
 def create_site(body: SiteIn, actor: Actor = Depends(require(QUARANTINE_MANAGE)),
-                session: Session = Depends(get_session)):
+                session: Session = SESSION):
     site = service.create_site(session, actor=actor, scope=service.scope_of(session, actor), **body.model_dump())
     return _site(session, actor, site.id)
 
@@ -58,7 +58,7 @@ def create_site(body: SiteIn, actor: Actor = Depends(require(QUARANTINE_MANAGE))
 @router.get("/quarantine/queue", response_model=QueueOut)
 def queue(on: Day | None = Query(None, description="default today"),
           district: str | None = Query(None, pattern=r"^\d{6}$"), limit: int = Query(200, ge=1, le=2000),
-          actor: Actor = Depends(require(QUARANTINE_ALLOCATE)), session: Session = Depends(get_session)):
+          actor: Actor = Depends(require(QUARANTINE_ALLOCATE)), session: Session = SESSION):
     """People whose plan is in a centralized phase on the day and who have no room: by district and phase start."""
     district_id = get_district_by_code(session, district, scope=actor.jurisdiction).id if district else None
     return service.queue_page(session, actor.jurisdiction, on or clock.today(), district_id=district_id, limit=limit)
@@ -66,7 +66,7 @@ def queue(on: Day | None = Query(None, description="default today"),
 
 @router.post("/quarantine/assignments", response_model=list[StayOut], status_code=201)
 def assign(body: AssignIn, actor: Actor = Depends(require(QUARANTINE_ALLOCATE)),
-           session: Session = Depends(get_session)):
+           session: Session = SESSION):
     """Put 1–4 people (a household) in one room; 409 `room_full` when its beds were taken meanwhile."""
     stays = service.assign(session, actor=actor, scope=service.scope_of(session, actor), **body.model_dump())
     return [_stay(session, actor, stay) for stay in stays]
@@ -74,7 +74,7 @@ def assign(body: AssignIn, actor: Actor = Depends(require(QUARANTINE_ALLOCATE)),
 
 @router.post("/quarantine/assignments/auto", response_model=AutoAssignOut)
 def auto_assign(body: AutoAssignIn, actor: Actor = Depends(require(QUARANTINE_ALLOCATE)),
-                session: Session = Depends(get_session)):
+                session: Session = SESSION):
     """The whole queue of the day into the free beds of the open sites (households together, special needs
     to accessible rooms); who does not fit stays queued."""
     district_id = get_district_by_code(session, body.district, scope=actor.jurisdiction).id if body.district else None
@@ -86,7 +86,7 @@ def auto_assign(body: AutoAssignIn, actor: Actor = Depends(require(QUARANTINE_AL
 
 @router.get("/quarantine/occupancy", response_model=OccupancyOut)
 def occupancy(start: Day | None = Query(None, description="default today"),
-              actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = Depends(get_session)):
+              actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = SESSION):
     """Beds per site and city-wide now, places needed per day for 14 days from the plans, tomorrow's turnover."""
     return service.occupancy(session, scope=service.scope_of(session, actor), start=start)
 
@@ -94,7 +94,7 @@ def occupancy(start: Day | None = Query(None, description="default today"),
 @router.get("/quarantine/forecast", response_model=OccupancyOut)
 def forecast(pack: PackId = "measures20", effective: Day | None = Query(None, description="default: the first day"),
              start: Day | None = Query(None, description="default today"),
-             actor: Actor = Depends(require(QUARANTINE_ALLOCATE)), session: Session = Depends(get_session)):
+             actor: Actor = Depends(require(QUARANTINE_ALLOCATE)), session: Session = SESSION):
     """The 14-day curve now and if `pack` applied from `effective`, by site: the policy switch's dry run."""
     return service.forecast(session, scope=service.scope_of(session, actor), pack_id=pack, effective=effective,
                             start=start)
@@ -102,21 +102,21 @@ def forecast(pack: PackId = "measures20", effective: Day | None = Query(None, de
 
 @router.get("/quarantine/sites/{site_id}", response_model=BoardOut)
 def site_board(site_id: RowId, actor: Actor = Depends(require(QUARANTINE_VIEW)),
-               session: Session = Depends(get_session)):
+               session: Session = SESSION):
     """The site with its rooms by floor, their state and live occupants."""
     return service.board(session, site_id, scope=service.scope_of(session, actor))
 
 
 @router.post("/quarantine/sites/{site_id}/status", response_model=SiteOut)
 def set_status(site_id: RowId, body: StatusIn, actor: Actor = Depends(require(QUARANTINE_MANAGE)),
-               session: Session = Depends(get_session)):
+               session: Session = SESSION):
     service.set_status(session, site_id, actor=actor, scope=service.scope_of(session, actor), status=body.status)
     return _site(session, actor, site_id)
 
 
 @router.post("/quarantine/sites/{site_id}/rooms", response_model=RoomsAdded, status_code=201)
 def add_rooms(site_id: RowId, body: RoomsIn, actor: Actor = Depends(require(QUARANTINE_MANAGE)),
-              session: Session = Depends(get_session)):
+              session: Session = SESSION):
     added = service.add_rooms(session, site_id, [r.model_dump() for r in body.rooms], actor=actor,
                               scope=service.scope_of(session, actor))
     return {"added": added}
@@ -124,34 +124,34 @@ def add_rooms(site_id: RowId, body: RoomsIn, actor: Actor = Depends(require(QUAR
 
 @router.post("/quarantine/sites/{site_id}/staff", status_code=204)
 def add_staff(site_id: RowId, body: StaffIn, actor: Actor = Depends(require(QUARANTINE_MANAGE)),
-              session: Session = Depends(get_session)):
+              session: Session = SESSION):
     service.add_staff(session, site_id, actor=actor, scope=service.scope_of(session, actor), username=body.username)
 
 
 @router.get("/quarantine/sites/{site_id}/stays", response_model=list[StayOut])
 def site_stays(site_id: RowId, actor: Actor = Depends(require(QUARANTINE_VIEW)),
-               session: Session = Depends(get_session)):
+               session: Session = SESSION):
     """The people living in the site now (masked)."""
     return service.site_stays(session, site_id, scope=service.scope_of(session, actor))
 
 
 @router.get("/quarantine/sites/{site_id}/day", response_model=DayListOut)
 def day_lists(site_id: RowId, on: Day | None = Query(None, description="default today"),
-              actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = Depends(get_session)):
+              actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = SESSION):
     """Arrivals and departures of a day at the site."""
     return service.day_lists(session, site_id, scope=service.scope_of(session, actor), day=on)
 
 
 @router.post("/quarantine/stays/{stay_id}/check-in", response_model=StayOut)
 def check_in(stay_id: RowId, actor: Actor = Depends(require(QUARANTINE_SITE_WORK)),
-             session: Session = Depends(get_session)):
+             session: Session = SESSION):
     stay = service.check_in(session, stay_id, actor=actor, scope=service.scope_of(session, actor))
     return _stay(session, actor, stay)
 
 
 @router.post("/quarantine/stays/{stay_id}/transfer", response_model=StayOut)
 def transfer(stay_id: RowId, body: TransferIn, actor: Actor = Depends(require(QUARANTINE_ALLOCATE)),
-             session: Session = Depends(get_session)):
+             session: Session = SESSION):
     """Move the person to another room (another site too): a new stay, the old one ends as transferred."""
     stay = service.transfer(session, stay_id, actor=actor, scope=service.scope_of(session, actor),
                             to_room_id=body.to_room_id, reason=body.reason)
@@ -160,7 +160,7 @@ def transfer(stay_id: RowId, body: TransferIn, actor: Actor = Depends(require(QU
 
 @router.post("/quarantine/stays/{stay_id}/check-out", response_model=StayOut)
 def check_out(stay_id: RowId, body: CheckOutIn, actor: Actor = Depends(require(QUARANTINE_SITE_WORK)),
-              session: Session = Depends(get_session)):
+              session: Session = SESSION):
     """The centralized phase is over: home, with the transport noted; 409 before the phase ends."""
     stay = service.check_out(session, stay_id, actor=actor, scope=service.scope_of(session, actor),
                              transport=body.transport)
@@ -169,7 +169,7 @@ def check_out(stay_id: RowId, body: CheckOutIn, actor: Actor = Depends(require(Q
 
 @router.post("/quarantine/stays/{stay_id}/exit", response_model=StayOut)
 def exit_to_hospital(stay_id: RowId, body: ExitIn, actor: Actor = Depends(require(QUARANTINE_SITE_WORK)),
-                     session: Session = Depends(get_session)):
+                     session: Session = SESSION):
     """Early exit: the person became a case and goes to hospital; the bed is freed."""
     stay = service.exit_to_hospital(session, stay_id, actor=actor, scope=service.scope_of(session, actor),
                                     reason=body.reason)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock, i18n
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.core.permissions import QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_VIEW, Actor, require
 from fangkong.people.export import xlsx_download
@@ -50,14 +50,14 @@ def _page(request: Request, actor: Actor, name: str, context: dict, status: int 
 
 @router.get("/quarantine")
 def sites_page(request: Request, actor: Actor = Depends(require(QUARANTINE_VIEW)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     sites = service.list_sites(session, scope=service.scope_of(session, actor))
     return _page(request, actor, "sites", {"sites": sites, **_tabs(actor, "sites")})
 
 
 @router.get("/quarantine/queue")
 def queue_page(request: Request, on: str = "", actor: Actor = Depends(require(QUARANTINE_ALLOCATE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     day = _day(on) or clock.today()
     queue = service.queue_page(session, actor.jurisdiction, day, limit=200)
     return _page(request, actor, "queue", {"queue": queue, "report": None, "error": None, **_tabs(actor, "queue")})
@@ -65,7 +65,7 @@ def queue_page(request: Request, on: str = "", actor: Actor = Depends(require(QU
 
 @router.post("/quarantine/queue/auto")
 def auto_assign_page(request: Request, on: str = Form(""), actor: Actor = Depends(require(QUARANTINE_ALLOCATE)),
-                     session: Session = Depends(get_session)) -> Response:
+                     session: Session = SESSION) -> Response:
     """Assign the whole queue of the day now; the queue page shows what was placed and what is left."""
     day = _day(on) or clock.today()
     report = service.auto_assign(session, actor=actor, scope=service.scope_of(session, actor), day=day).to_dict()
@@ -75,7 +75,7 @@ def auto_assign_page(request: Request, on: str = Form(""), actor: Actor = Depend
 
 @router.get("/quarantine/occupancy")
 def occupancy_page(request: Request, pack: str = "", effective: str = "",
-                   actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = Depends(get_session)) -> Response:
+                   actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = SESSION) -> Response:
     """The 14-day curve from the plans; with a pack (allocators), the same under that pack side by side."""
     scope = service.scope_of(session, actor)
     chosen = pack if pack in PACKS and actor.may(QUARANTINE_ALLOCATE) else ""
@@ -94,14 +94,14 @@ def occupancy_page(request: Request, pack: str = "", effective: str = "",
 
 @router.get("/quarantine/sites/{site_id}")
 def board_page(request: Request, site_id: RowId, actor: Actor = Depends(require(QUARANTINE_VIEW)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     board = service.board(session, site_id, scope=service.scope_of(session, actor))
     return _page(request, actor, "board", {"board": board, **_tabs(actor, "sites")})
 
 
 @router.get("/quarantine/sites/{site_id}/day")
 def day_page(request: Request, site_id: RowId, on: str = "", actor: Actor = Depends(require(QUARANTINE_VIEW)),
-             session: Session = Depends(get_session)) -> Response:
+             session: Session = SESSION) -> Response:
     return _day_page(request, session, actor, site_id, _day(on))
 
 
@@ -115,7 +115,7 @@ def _day_page(request: Request, session: Session, actor: Actor, site_id: int, da
 
 @router.get("/quarantine/sites/{site_id}/day.xlsx")
 def day_xlsx(request: Request, site_id: RowId, on: str = "", actor: Actor = Depends(require(QUARANTINE_VIEW)),
-             session: Session = Depends(get_session)) -> Response:
+             session: Session = SESSION) -> Response:
     """The day's arrivals and departures of the site as an .xlsx (documents masked); audited."""
     scope = service.scope_of(session, actor)
     site = service.get_site(session, site_id, scope=scope)
@@ -130,7 +130,7 @@ def day_xlsx(request: Request, site_id: RowId, on: str = "", actor: Actor = Depe
 
 @router.post("/quarantine/stays/{stay_id}/check-in")
 def check_in_page(request: Request, stay_id: RowId, actor: Actor = Depends(require(QUARANTINE_SITE_WORK)),
-                  session: Session = Depends(get_session)) -> Response:
+                  session: Session = SESSION) -> Response:
     stay = service.check_in(session, stay_id, actor=actor, scope=service.scope_of(session, actor))
     return _day_page(request, session, actor, stay.site_id, None, done="checked_in")
 
@@ -138,7 +138,7 @@ def check_in_page(request: Request, stay_id: RowId, actor: Actor = Depends(requi
 @router.post("/quarantine/stays/{stay_id}/check-out")
 def check_out_page(request: Request, stay_id: RowId, transport: str = Form(..., min_length=1, max_length=200),
                    actor: Actor = Depends(require(QUARANTINE_SITE_WORK)),
-                   session: Session = Depends(get_session)) -> Response:
+                   session: Session = SESSION) -> Response:
     stay = service.check_out(session, stay_id, actor=actor, scope=service.scope_of(session, actor),
                              transport=transport)
     return _day_page(request, session, actor, stay.site_id, None, done="checked_out")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.pagination import PageRequest
 from fangkong.core.permissions import SUPPLIES_DELIVER, SUPPLIES_MANAGE, SUPPLIES_ORDER, SUPPLIES_VIEW, Actor, require
 from fangkong.people.case_schemas import Day
@@ -38,42 +38,42 @@ def _package(session: Session, package_id: int) -> dict:
 
 @router.get("/supplies/points", response_model=list[PointOut])
 def list_points(day: Day | None = Query(None, description="the day of the loads; default today"),
-                actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+                actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """Supply points of your district with what they serve, their capacity and their load of the day."""
     return service.list_points(session, scope=actor.jurisdiction, day=day)
 
 
 @router.post("/supplies/points", response_model=PointOut, status_code=201)
 def create_point(body: PointIn, actor: Actor = Depends(require(SUPPLIES_MANAGE)),
-                 session: Session = Depends(get_session)):
+                 session: Session = SESSION):
     point = service.create_point(session, actor=actor, **body.model_dump())
     return _point(session, actor, point.id)
 
 
 @router.post("/supplies/points/{point_id}", response_model=PointOut)
 def update_point(point_id: RowId, body: PointUpdate, actor: Actor = Depends(require(SUPPLIES_MANAGE)),
-                 session: Session = Depends(get_session)):
+                 session: Session = SESSION):
     """A point's status or daily capacity."""
     service.update_point(session, point_id, actor=actor, **body.model_dump())
     return _point(session, actor, point_id)
 
 
 @router.get("/supplies/packages", response_model=list[PackageOut])
-def list_packages(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+def list_packages(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """The catalogue: contents, source, price and reference price (fen), how far above the reference."""
     return service.list_packages(session)
 
 
 @router.post("/supplies/packages", response_model=PriceOut, status_code=201)
 def create_package(body: PackageIn, actor: Actor = Depends(require(SUPPLIES_MANAGE)),
-                   session: Session = Depends(get_session)):
+                   session: Session = SESSION):
     package, alert = service.create_package(session, actor=actor, **body.model_dump())
     return {"package": _package(session, package.id), "alert_raised": alert is not None}
 
 
 @router.post("/supplies/packages/{package_id}/price", response_model=PriceOut)
 def set_price(package_id: RowId, body: PriceIn, actor: Actor = Depends(require(SUPPLIES_MANAGE)),
-              session: Session = Depends(get_session)):
+              session: Session = SESSION):
     """A new price (and reference price), recorded; above the reference by more than the margin it raises
     one price alert (none while one is open)."""
     package, alert = service.set_price(session, package_id, actor=actor, **body.model_dump())
@@ -81,7 +81,7 @@ def set_price(package_id: RowId, body: PriceIn, actor: Actor = Depends(require(S
 
 
 @router.get("/supplies/price-alerts", response_model=AlertPage)
-def price_alerts(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+def price_alerts(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """Open price alerts."""
     items = service.alerts(session, open_only=True)
     return {"items": items, "total": len(items)}
@@ -89,7 +89,7 @@ def price_alerts(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Sessio
 
 @router.post("/supplies/orders:bulk", response_model=OrderReportOut, status_code=201)
 def order_buildings(body: BulkOrderIn, actor: Actor = Depends(require(SUPPLIES_ORDER)),
-                    session: Session = Depends(get_session)):
+                    session: Session = SESSION):
     """One order per sealed household of the buildings and pack, assigned to supply points within capacity;
     none for households outside the zone; what no point can take is reported as unassigned."""
     return service.order_buildings(session, actor=actor, **body.model_dump()).to_dict()
@@ -97,7 +97,7 @@ def order_buildings(body: BulkOrderIn, actor: Actor = Depends(require(SUPPLIES_O
 
 @router.post("/supplies/orders", response_model=OrderOut, status_code=201)
 def order_household(body: OrderIn, actor: Actor = Depends(require(SUPPLIES_ORDER)),
-                    session: Session = Depends(get_session)):
+                    session: Session = SESSION):
     """One household's order (by a resident of it or its id; `ticket_id` for one from the hotline);
     409 `not_sealed` outside a sealed zone."""
     order = service.order_household(session, actor=actor, **body.model_dump())
@@ -108,7 +108,7 @@ def order_household(body: OrderIn, actor: Actor = Depends(require(SUPPLIES_ORDER
 def list_orders(day: Day | None = None, state: str | None = OrderState, building_id: RowId | None = None,
                 point_id: RowId | None = None, page: int = Query(1, ge=1, le=1_000_000),
                 per_page: int = Query(50, ge=1, le=500), actor: Actor = Depends(require(SUPPLIES_VIEW)),
-                session: Session = Depends(get_session)):
+                session: Session = SESSION):
     """Orders in your communities, priority first; `total` counts them all."""
     items, total = service.list_orders(session, scope=actor.jurisdiction, page=PageRequest(page, per_page),
                                        day=day, state=state, building_id=building_id, point_id=point_id)
@@ -116,14 +116,14 @@ def list_orders(day: Day | None = None, state: str | None = OrderState, building
 
 
 @router.post("/supplies/orders/move", response_model=Moved)
-def move(body: MoveIn, actor: Actor = Depends(require(SUPPLIES_DELIVER)), session: Session = Depends(get_session)):
+def move(body: MoveIn, actor: Actor = Depends(require(SUPPLIES_DELIVER)), session: Session = SESSION):
     """Move orders to prepared, out for delivery, delivered, or failed (with a reason): all or none."""
     return {"moved": service.advance(session, actor=actor, **body.model_dump())}
 
 
 @router.post("/supplies/orders/assign", response_model=AssignOut)
 def assign_pending(body: AssignIn, actor: Actor = Depends(require(SUPPLIES_ORDER)),
-                   session: Session = Depends(get_session)):
+                   session: Session = SESSION):
     """Give a supply point to the day's orders that had none, within capacity."""
     return service.assign_pending(session, actor=actor, day=body.day, scope=actor.jurisdiction)
 
@@ -131,7 +131,7 @@ def assign_pending(body: AssignIn, actor: Actor = Depends(require(SUPPLIES_ORDER
 @router.get("/supplies/buildings/{building_id}/delivery-list", response_model=DeliveryListOut)
 def delivery_list(building_id: RowId, day: Day | None = Query(None, description="default today"),
                   round: int | None = Query(None, ge=1, le=9), actor: Actor = Depends(require(SUPPLIES_VIEW)),
-                  session: Session = Depends(get_session)):
+                  session: Session = SESSION):
     """A building's orders of a day (and round), by unit and household."""
     return service.delivery_list(session, scope=actor.jurisdiction, building_id=building_id,
                                  day=day or clock.today(), round=round)
@@ -139,21 +139,21 @@ def delivery_list(building_id: RowId, day: Day | None = Query(None, description=
 
 @router.post("/supplies/special-needs", response_model=SpecialNeedsOut, status_code=201)
 def register(body: SpecialNeedsIn, actor: Actor = Depends(require(SUPPLIES_ORDER)),
-             session: Session = Depends(get_session)):
+             session: Session = SESSION):
     """Put a resident of your communities on the special-needs register."""
     entry = service.register(session, actor=actor, **body.model_dump())
     return service.entry_view(session, entry.id, scope=actor.jurisdiction)
 
 
 @router.get("/supplies/special-needs", response_model=SpecialNeedsPage)
-def special_needs(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+def special_needs(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """The special-needs residents of your communities (masked), at most 2,000; `total` counts them all."""
     items, total = service.list_register(session, scope=actor.jurisdiction)
     return {"items": items, "total": total}
 
 
 @router.get("/supplies/late", response_model=OrderPage)
-def late(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+def late(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """Priority orders (special needs, medicine) of your communities still open past their deadline."""
     items, total = service.late_orders(session, scope=actor.jurisdiction)
     return {"items": items, "total": total}
@@ -161,7 +161,7 @@ def late(actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depe
 
 @router.get("/supplies/not-served", response_model=SpecialNeedsPage)
 def not_served(day: Day | None = Query(None, description="default today"),
-               actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+               actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """Special-needs residents of sealed households with nothing delivered that day, by community."""
     items, total = service.not_served(session, scope=actor.jurisdiction, day=day or clock.today())
     return {"items": items, "total": total}
@@ -170,7 +170,7 @@ def not_served(day: Day | None = Query(None, description="default today"),
 @router.get("/supplies/households", response_model=HouseholdPage)
 def households(day: Day | None = Query(None, description="default today"), served: bool | None = None,
                page: int = Query(1, ge=1, le=1_000_000), per_page: int = Query(50, ge=1, le=500),
-               actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+               actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """Households sealed that day in your communities; `served`: with an order delivered that day (or not)."""
     items, total = service.households(session, scope=actor.jurisdiction, day=day or clock.today(), served=served,
                                       page=PageRequest(page, per_page))

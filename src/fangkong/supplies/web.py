@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, clock, i18n
 from fangkong.core.dates import parse_day
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import InvalidInput, NotFound
 from fangkong.core.pagination import PageRequest
 from fangkong.core.permissions import SUPPLIES_DELIVER, SUPPLIES_MANAGE, SUPPLIES_ORDER, SUPPLIES_VIEW, Actor, require
@@ -43,7 +43,7 @@ def _ids(text: str, field: str) -> list[int]:
 
 @router.get("/supplies")
 def board_page(request: Request, day: str = "", actor: Actor = Depends(require(SUPPLIES_VIEW)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     on = parse_day(day, "day") or clock.today()
     found = service.board(session, scope=actor.jurisdiction, day=on)
     chart = {"districts": [r["district"] for r in found["by_district"]],
@@ -53,7 +53,7 @@ def board_page(request: Request, day: str = "", actor: Actor = Depends(require(S
 
 @router.get("/supplies/board.xlsx")
 def board_xlsx(request: Request, day: str = "", actor: Actor = Depends(require(SUPPLIES_VIEW)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     on = parse_day(day, "day") or clock.today()
     found = service.board(session, scope=actor.jurisdiction, day=on)
     t = i18n.translator(i18n.request_language(request))
@@ -74,7 +74,7 @@ def _orders_page(request: Request, session: Session, actor: Actor, *, day: str =
 
 @router.get("/supplies/orders")
 def orders_page(request: Request, day: str = "", state: str = "", building: str = "", page: int = 1,
-                actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)) -> Response:
+                actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION) -> Response:
     if state and state not in ORDER_STATES:
         raise InvalidInput("invalid_state", f"state: one of {', '.join(ORDER_STATES)}", details={"field": "state"})
     return _orders_page(request, session, actor, day=day, state=state, building=building, page=page)
@@ -83,7 +83,7 @@ def orders_page(request: Request, day: str = "", state: str = "", building: str 
 @router.post("/supplies/orders/bulk")
 def bulk_order_page(request: Request, buildings: str = Form(..., max_length=20000),
                     package_id: RowId = Form(...), day: str = Form(""), round: int = Form(1, ge=1, le=9),
-                    actor: Actor = Depends(require(SUPPLIES_ORDER)), session: Session = Depends(get_session)) -> Response:
+                    actor: Actor = Depends(require(SUPPLIES_ORDER)), session: Session = SESSION) -> Response:
     """A community worker's order for every sealed household of the buildings."""
     on = parse_day(day, "day") or clock.today()
     report = service.order_buildings(session, actor=actor, building_ids=_ids(buildings, "buildings"),
@@ -97,7 +97,7 @@ def bulk_order_page(request: Request, buildings: str = Form(..., max_length=2000
 @router.post("/supplies/orders/move")
 def move_page(request: Request, order_ids: str = Form(..., max_length=60000), to: str = Form(...),
               reason: str = Form("", max_length=200), courier: str = Form("", max_length=50), day: str = Form(""),
-              actor: Actor = Depends(require(SUPPLIES_DELIVER)), session: Session = Depends(get_session)) -> Response:
+              actor: Actor = Depends(require(SUPPLIES_DELIVER)), session: Session = SESSION) -> Response:
     moved = service.advance(session, actor=actor, order_ids=_ids(order_ids, "order_ids"), to=to, reason=reason,
                             courier=courier or None)
     return _orders_page(request, session, actor, day=day, moved=moved)
@@ -105,7 +105,7 @@ def move_page(request: Request, order_ids: str = Form(..., max_length=60000), to
 
 @router.get("/supplies/order")
 def order_form(request: Request, ticket: str = "", actor: Actor = Depends(require(SUPPLIES_ORDER)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     """The light page: one household's order, found by a resident's ID number (or from a hotline ticket)."""
     packages = service.list_packages(session, active_only=True)
     return _page(request, actor, "order", {"packages": packages, "done": None, "report": None, "ticket": ticket},
@@ -115,7 +115,7 @@ def order_form(request: Request, ticket: str = "", actor: Actor = Depends(requir
 @router.post("/supplies/order")
 def order_submit(request: Request, id_number: str = Form(..., max_length=20), package_id: RowId = Form(...),
                  quantity: int = Form(1, ge=1, le=10), day: str = Form(""), ticket: str = Form("", max_length=10),
-                 actor: Actor = Depends(require(SUPPLIES_ORDER)), session: Session = Depends(get_session)) -> Response:
+                 actor: Actor = Depends(require(SUPPLIES_ORDER)), session: Session = SESSION) -> Response:
     resident = people_service.find_by_id_number(session, id_number, scope=actor.jurisdiction)
     if resident is None:
         raise NotFound("resident")
@@ -129,7 +129,7 @@ def order_submit(request: Request, id_number: str = Form(..., max_length=20), pa
 
 @router.get("/supplies/buildings/{building_id}/list")
 def delivery_list_page(request: Request, building_id: RowId, day: str = "", round: str = "",
-                       actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+                       actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """A building's delivery list of a day and round, to print (the page has a print layout)."""
     found = _delivery_list(session, actor, building_id, day, round)
     return _page(request, actor, "delivery_list", {"l": found}, "orders")
@@ -137,7 +137,7 @@ def delivery_list_page(request: Request, building_id: RowId, day: str = "", roun
 
 @router.get("/supplies/buildings/{building_id}/list.xlsx")
 def delivery_list_xlsx(request: Request, building_id: RowId, day: str = "", round: str = "",
-                       actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = Depends(get_session)):
+                       actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     found = _delivery_list(session, actor, building_id, day, round)
     audit.record(session, actor=actor, action="supplies.list_export", object_type="building", object_id=building_id,
                  after={"day": found["day"].isoformat(), "round": found["round"], "orders": len(found["items"])})
@@ -155,7 +155,7 @@ def _delivery_list(session: Session, actor: Actor, building_id: int, day: str, r
 
 @router.get("/supplies/catalogue")
 def catalogue_page(request: Request, actor: Actor = Depends(require(SUPPLIES_VIEW)),
-                   session: Session = Depends(get_session)) -> Response:
+                   session: Session = SESSION) -> Response:
     return _catalogue(request, session, actor)
 
 
@@ -168,7 +168,7 @@ def _catalogue(request: Request, session: Session, actor: Actor, raised: bool | 
 @router.post("/supplies/packages/{package_id}/price")
 def price_page(request: Request, package_id: RowId, price: str = Form(..., max_length=12),
                reason: str = Form("", max_length=200), actor: Actor = Depends(require(SUPPLIES_MANAGE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     """A new price in yuan (two decimals), recorded; the page says whether it raised an alert."""
     _, alert = service.set_price(session, package_id, actor=actor, price_fen=_fen(price), reason=reason)
     return _catalogue(request, session, actor, raised=alert is not None)
@@ -186,7 +186,7 @@ def _fen(text: str) -> int:
 
 @router.get("/supplies/special-needs")
 def special_needs_page(request: Request, day: str = "", actor: Actor = Depends(require(SUPPLIES_VIEW)),
-                       session: Session = Depends(get_session)) -> Response:
+                       session: Session = SESSION) -> Response:
     return _special_needs(request, session, actor, day)
 
 
@@ -202,7 +202,7 @@ def _special_needs(request: Request, session: Session, actor: Actor, day: str, d
 @router.post("/supplies/special-needs")
 def register_page(request: Request, id_number: str = Form(..., max_length=20), kinds: list[str] = Form(...),
                   needs: str = Form("", max_length=500), medicine: str = Form("", max_length=200),
-                  actor: Actor = Depends(require(SUPPLIES_ORDER)), session: Session = Depends(get_session)) -> Response:
+                  actor: Actor = Depends(require(SUPPLIES_ORDER)), session: Session = SESSION) -> Response:
     resident = people_service.find_by_id_number(session, id_number, scope=actor.jurisdiction)
     if resident is None:
         raise NotFound("resident")
@@ -216,6 +216,6 @@ def register_page(request: Request, id_number: str = Form(..., max_length=20), k
 
 @router.get("/supplies/late")
 def late_page(request: Request, actor: Actor = Depends(require(SUPPLIES_VIEW)),
-              session: Session = Depends(get_session)) -> Response:
+              session: Session = SESSION) -> Response:
     items, total = service.late_orders(session, scope=actor.jurisdiction)
     return _page(request, actor, "late", {"items": items, "total": total}, "late")

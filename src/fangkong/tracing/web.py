@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock, i18n
 from fangkong.core.dates import parse_day
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError, InvalidInput, NotFound
 from fangkong.core.permissions import (
     PLACES_READ, RESIDENTS_READ, SHELL, TRACING_ALERTS, TRACING_CHAINS, TRACING_INVESTIGATE, TRACING_SCAN, Actor, require,
@@ -37,7 +37,7 @@ MAX_CLUSTER_NODES = 2000  # the overview draws the largest clusters; the table c
 
 @router.get("/tracing")
 def tracing_page(request: Request, actor: Actor = Depends(require(SHELL)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     """The module's landing page: what the caller's role may do here, and the fever alerts addressed to it."""
     context = {"may_investigate": actor.may(TRACING_INVESTIGATE), "may_scan": actor.may(TRACING_SCAN),
                "may_chains": actor.may(TRACING_CHAINS),
@@ -48,7 +48,7 @@ def tracing_page(request: Request, actor: Actor = Depends(require(SHELL)),
 
 @router.get("/tracing/chains")
 def chains_page(request: Request, actor: Actor = Depends(require(TRACING_CHAINS)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     """Clusters as one node each (size by cases); a click fetches the cluster's graph from the API."""
     data = chains.overview(session, scope=actor.jurisdiction)
     return render(request, "tracing/chains.html", {"data": data, "shown": data["clusters"][:MAX_CLUSTER_NODES]},
@@ -58,7 +58,7 @@ def chains_page(request: Request, actor: Actor = Depends(require(TRACING_CHAINS)
 @router.get("/tracing/cases")
 def cases_page(request: Request, page: int = Query(1, ge=1), reported_from: str = "", reported_to: str = "",
                source: str = "", actor: Actor = Depends(require(RESIDENTS_READ)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     """The cases of your jurisdiction (the dashboard's case figures link here with their filters)."""
     filters = {"reported_from": parse_day(reported_from, "reported_from"),
                "reported_to": parse_day(reported_to, "reported_to"),
@@ -80,13 +80,13 @@ def _case_page(request, session, actor, case_id: int, *, message=None, error=Non
 
 @router.get("/tracing/cases/{case_id}")
 def case_page(request: Request, case_id: RowId, actor: Actor = Depends(require(TRACING_INVESTIGATE)),
-              session: Session = Depends(get_session)) -> Response:
+              session: Session = SESSION) -> Response:
     return _case_page(request, session, actor, case_id)
 
 
 @router.post("/tracing/cases/{case_id}/propose")
 def propose_page(request: Request, case_id: RowId, actor: Actor = Depends(require(TRACING_INVESTIGATE)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     language = i18n.request_language(request)
     service.propose(session, case_id, actor=actor)
     return _case_page(request, session, actor, case_id, message=i18n.translate(language, "tracing.done.proposed"))
@@ -95,7 +95,7 @@ def propose_page(request: Request, case_id: RowId, actor: Actor = Depends(requir
 @router.post("/tracing/candidates/{candidate_id}/decide")
 def decide_page(request: Request, candidate_id: RowId, decision: str = Form(...), reason: str = Form(""),
                 name: str = Form(""), actor: Actor = Depends(require(TRACING_INVESTIGATE)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     """confirm | general | dismiss, from the case page."""
     candidate = service.get_candidate(session, candidate_id, scope=actor.jurisdiction)
     language = i18n.request_language(request)
@@ -124,7 +124,7 @@ def _venue(session: Session, *, venue_id: int | None = None, code: str | None = 
 
 @router.get("/tracing/scan")
 def scan_page(request: Request, venue: str = Query("", max_length=40), actor: Actor = Depends(require(TRACING_SCAN)),
-              session: Session = Depends(get_session)) -> Response:
+              session: Session = SESSION) -> Response:
     place = session.scalar(select(Venue).where(Venue.code == venue)) if venue else None
     return render(request, "tracing/scan.html", {"venue": place, "code": venue, "report": None, "error": None},
                   user=actor.user, active="tracing")
@@ -133,7 +133,7 @@ def scan_page(request: Request, venue: str = Query("", max_length=40), actor: Ac
 @router.post("/tracing/scan")
 def scan_record(request: Request, venue_code: str = Form(...), resident_id: str = Form(""),
                 document_kind: str = Form(""), document_number: str = Form(""),
-                actor: Actor = Depends(require(TRACING_SCAN)), session: Session = Depends(get_session)) -> Response:
+                actor: Actor = Depends(require(TRACING_SCAN)), session: Session = SESSION) -> Response:
     """One scan now, at this venue, of this person (a resident's id or a document)."""
     record = {"venue_code": venue_code, "scanned_at": clock.now(), "resident_id": resident_id or None,
               "document_kind": document_kind or None, "document_number": document_number or None}
@@ -155,7 +155,7 @@ def _qr(request: Request, venue: Venue) -> segno.QRCode:
 
 @router.get("/tracing/venues/{venue_id}/qr.png")
 def venue_qr(request: Request, venue_id: RowId, actor: Actor = Depends(require(PLACES_READ)),
-             session: Session = Depends(get_session)) -> Response:
+             session: Session = SESSION) -> Response:
     out = io.BytesIO()
     _qr(request, _venue(session, venue_id=venue_id)).save(out, kind="png", scale=10, border=4)
     return Response(out.getvalue(), media_type="image/png")
@@ -163,7 +163,7 @@ def venue_qr(request: Request, venue_id: RowId, actor: Actor = Depends(require(P
 
 @router.get("/tracing/venues/{venue_id}/qr.pdf")
 def venue_qr_pdf(request: Request, venue_id: RowId, actor: Actor = Depends(require(PLACES_READ)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     """The QR as a vector PDF for print shops (the name is on the poster page, which prints to A4)."""
     out = io.BytesIO()
     _qr(request, _venue(session, venue_id=venue_id)).save(out, kind="pdf", scale=10, border=4)
@@ -184,21 +184,21 @@ def _poster(request: Request, session: Session, venue_id: int, kind: str) -> Res
 
 @router.get("/tracing/venues/{venue_id}/poster.pdf")
 def venue_poster_pdf(request: Request, venue_id: RowId, actor: Actor = Depends(require(PLACES_READ)),
-                     session: Session = Depends(get_session)) -> Response:
+                     session: Session = SESSION) -> Response:
     """The A4 poster to print: the venue's name (embedded CJK font), the QR and the code."""
     return _poster(request, session, venue_id, "pdf")
 
 
 @router.get("/tracing/venues/{venue_id}/poster.png")
 def venue_poster_png(request: Request, venue_id: RowId, actor: Actor = Depends(require(PLACES_READ)),
-                     session: Session = Depends(get_session)) -> Response:
+                     session: Session = SESSION) -> Response:
     """The same poster as a PNG (A4 at 150 dpi)."""
     return _poster(request, session, venue_id, "png")
 
 
 @router.get("/tracing/venues/{venue_id}/poster")
 def venue_poster(request: Request, venue_id: RowId, actor: Actor = Depends(require(PLACES_READ)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     """A printable A4 poster: the venue's name, its code and the QR (inline SVG, nothing loaded from outside)."""
     venue = _venue(session, venue_id=venue_id)
     svg = _qr(request, venue).svg_inline(scale=8, border=2)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.pagination import MAX_PER_PAGE, PageRequest
 from fangkong.core.permissions import AUDIT_READ, Actor, require
 from fangkong.web.templating import Pager, render
@@ -29,7 +29,7 @@ def audit_page(
     page: int = Query(1, ge=1),
     per_page: int = Query(50, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Depends(require(AUDIT_READ)),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     rows, total = audit.search(
         session,

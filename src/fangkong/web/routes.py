@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from fangkong.core import audit, clock, i18n
 from fangkong.core.auth import Principal, resolve_principal, session_token
 from fangkong.core.csrf import require_csrf
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import NotFound
 from fangkong.core.permissions import SHELL, Actor, landing_page, public, require
 from fangkong.core.models import User
@@ -35,7 +35,7 @@ def safe_next(target: str | None, default: str = "/") -> str:
 
 
 @router.get("/login", dependencies=[Depends(public())])
-def login_form(request: Request, next: str = "/", session: Session = Depends(get_session)) -> Response:
+def login_form(request: Request, next: str = "/", session: Session = SESSION) -> Response:
     if resolve_principal(request, session) is not None:
         return RedirectResponse(safe_next(next), status_code=303)
     return render(request, "login.html", {"next": safe_next(next), "username": "", "failed": False})
@@ -47,7 +47,7 @@ async def login(
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form("/"),
-    session: Session = Depends(get_session),
+    session: Session = SESSION,
 ) -> Response:
     settings = request.app.state.settings
     outcome = LoginOutcome(None)
@@ -87,7 +87,7 @@ def _start_session(request: Request, session: Session, user: User, target: str) 
 
 
 @router.post("/logout", dependencies=[Depends(public())])
-def logout(request: Request, session: Session = Depends(get_session)) -> Response:
+def logout(request: Request, session: Session = SESSION) -> Response:
     """Revoke the session on the server: the cookie, even if copied, opens nothing afterwards."""
     token = session_token(request)
     principal = resolve_principal(request, session) if token else None

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock, i18n
 from fangkong.core.db import RowId
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.core.pagination import MAX_PER_PAGE
 from fangkong.core.permissions import RESIDENTS_READ, ZONES_APPROVE, ZONES_ROUNDS, ZONES_VIEW, Actor, require
@@ -59,7 +59,7 @@ def _list_context(request: Request, session: Session, actor: Actor, filters: dic
 def zones_page(
     request: Request, state: str = "", tier: str = "", district: str = "",
     page: int = Query(1, ge=1), per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
-    actor: Actor = Depends(require(ZONES_VIEW)), session: Session = Depends(get_session),
+    actor: Actor = Depends(require(ZONES_VIEW)), session: Session = SESSION,
 ) -> Response:
     context = _list_context(request, session, actor, {"state": state, "tier": tier, "district": district}, page,
                             per_page)
@@ -68,7 +68,7 @@ def zones_page(
 
 @router.post("/zones/daily")
 def daily_page(request: Request, day: str = Form(""), actor: Actor = Depends(require(ZONES_APPROVE)),
-               session: Session = Depends(get_session)) -> Response:
+               session: Session = SESSION) -> Response:
     """Run the daily lifting job now (for today unless a day is given); the list shows what it did."""
     report, error, status = None, None, 200
     try:
@@ -101,7 +101,7 @@ def _widen_targets(granularity: str) -> list[str]:
 
 @router.get("/zones/{zone_id}")
 def zone_page(request: Request, zone_id: RowId, actor: Actor = Depends(require(ZONES_VIEW)),
-              session: Session = Depends(get_session)) -> Response:
+              session: Session = SESSION) -> Response:
     return _detail(request, session, actor, zone_id)
 
 
@@ -120,28 +120,28 @@ def _act(request: Request, session: Session, actor: Actor, zone_id: int, action:
 
 @router.post("/zones/{zone_id}/approve")
 def approve_page(request: Request, zone_id: RowId, actor: Actor = Depends(require(ZONES_APPROVE)),
-                 session: Session = Depends(get_session)) -> Response:
+                 session: Session = SESSION) -> Response:
     return _act(request, session, actor, zone_id, lambda: service.approve(session, zone_id, actor=actor),
                 "zones.done.approved")
 
 
 @router.post("/zones/{zone_id}/reject")
 def reject_page(request: Request, zone_id: RowId, reason: str = Form(""),
-                actor: Actor = Depends(require(ZONES_APPROVE)), session: Session = Depends(get_session)) -> Response:
+                actor: Actor = Depends(require(ZONES_APPROVE)), session: Session = SESSION) -> Response:
     return _act(request, session, actor, zone_id,
                 lambda: service.reject(session, zone_id, actor=actor, reason=reason), "zones.done.rejected")
 
 
 @router.post("/zones/{zone_id}/widen")
 def widen_page(request: Request, zone_id: RowId, to: str = Form(""), reason: str = Form(""),
-               actor: Actor = Depends(require(ZONES_APPROVE)), session: Session = Depends(get_session)) -> Response:
+               actor: Actor = Depends(require(ZONES_APPROVE)), session: Session = SESSION) -> Response:
     return _act(request, session, actor, zone_id,
                 lambda: service.widen(session, zone_id, actor=actor, to=to, reason=reason), "zones.done.widened")
 
 
 @router.post("/zones/{zone_id}/rounds")
 def round_page(request: Request, zone_id: RowId, sampled_at: str = Form(""), result: str = Form(""),
-               actor: Actor = Depends(require(ZONES_ROUNDS)), session: Session = Depends(get_session)) -> Response:
+               actor: Actor = Depends(require(ZONES_ROUNDS)), session: Session = SESSION) -> Response:
     def record():
         service.record_round(session, zone_id, sampled_at=_moment(sampled_at), result=result, actor=actor)
 
@@ -150,7 +150,7 @@ def round_page(request: Request, zone_id: RowId, sampled_at: str = Form(""), res
 
 @router.post("/zones/proposals/{proposal_id}/approve")
 def approve_proposal_page(request: Request, proposal_id: RowId, actor: Actor = Depends(require(ZONES_APPROVE)),
-                          session: Session = Depends(get_session)) -> Response:
+                          session: Session = SESSION) -> Response:
     row = service.get_proposal(session, proposal_id, scope=actor.jurisdiction)
     return _act(request, session, actor, row.zone_id,
                 lambda: service.approve_proposal(session, proposal_id, actor=actor), "zones.done.proposal_approved")
@@ -159,7 +159,7 @@ def approve_proposal_page(request: Request, proposal_id: RowId, actor: Actor = D
 @router.post("/zones/proposals/{proposal_id}/reject")
 def reject_proposal_page(request: Request, proposal_id: RowId, reason: str = Form(""), keep_until: str = Form(""),
                          actor: Actor = Depends(require(ZONES_APPROVE)),
-                         session: Session = Depends(get_session)) -> Response:
+                         session: Session = SESSION) -> Response:
     row = service.get_proposal(session, proposal_id, scope=actor.jurisdiction)
 
     def keep():
@@ -176,7 +176,7 @@ def reject_proposal_page(request: Request, proposal_id: RowId, reason: str = For
 def residents_page(
     request: Request, zone_id: RowId, page: int = Query(1, ge=1),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
-    actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = Depends(get_session),
+    actor: Actor = Depends(require(RESIDENTS_READ)), session: Session = SESSION,
 ) -> Response:
     """The residents of a zone (masked, in the caller's jurisdiction), for supplies and testing."""
     zone = service.get_zone(session, zone_id, scope=actor.jurisdiction)

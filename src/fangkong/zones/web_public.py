@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from fangkong.core import clock, i18n
-from fangkong.core.deps import get_session
+from fangkong.core.deps import SESSION
 from fangkong.core.errors import InvalidInput
 from fangkong.core.permissions import REPORTS_OVER_ENFORCEMENT, ZONES_VIEW, Actor, require
 from fangkong.people.export import xlsx_download
@@ -49,7 +49,7 @@ def _tier(value: str) -> str:
 
 @router.get("/zones/map")
 def map_page(request: Request, on: str = "", actor: Actor = Depends(require(ZONES_VIEW)),
-             session: Session = Depends(get_session)) -> Response:
+             session: Session = SESSION) -> Response:
     first, today = service.map_dates(session, scope=actor.jurisdiction)
     day = min(max(_day(on), first), today)
     context = {"first": first, "today": today, "day": day, "days": (today - first).days,
@@ -59,7 +59,7 @@ def map_page(request: Request, on: str = "", actor: Actor = Depends(require(ZONE
 
 @router.get("/zones/public")
 def public_page(request: Request, on: str = "", tier: str = "", actor: Actor = Depends(require(ZONES_VIEW)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     day, chosen = _day(on), _tier(tier)
     rows = list(service.public_rows(session, scope=actor.jurisdiction, on=day, tier=chosen,
                                     language=i18n.request_language(request)))
@@ -70,7 +70,7 @@ def public_page(request: Request, on: str = "", tier: str = "", actor: Actor = D
 
 @router.get("/zones/public.xlsx")
 def public_xlsx(request: Request, on: str = "", tier: str = "", actor: Actor = Depends(require(ZONES_VIEW)),
-                session: Session = Depends(get_session)) -> Response:
+                session: Session = SESSION) -> Response:
     """The public list as an .xlsx file (no personal data: places and dates)."""
     day, chosen = _day(on), _tier(tier)
     language = i18n.request_language(request)
@@ -83,7 +83,7 @@ def public_xlsx(request: Request, on: str = "", tier: str = "", actor: Actor = D
 
 @router.get("/zones/over-enforcement")
 def over_enforcement_page(request: Request, on: str = "", actor: Actor = Depends(require(REPORTS_OVER_ENFORCEMENT)),
-                          session: Session = Depends(get_session)) -> Response:
+                          session: Session = SESSION) -> Response:
     report = service.over_enforcement_items(session, scope=actor.jurisdiction, on=_day(on))
     return render(request, "zones/over_enforcement.html", {"r": report, **tabs(actor, "report")}, user=actor.user,
                   active="zones")
