@@ -30,12 +30,14 @@ $(VENDOR)/.stamp: package.json package-lock.json
 assets: $(VENDOR)/.stamp
 
 run: venv assets
+	scripts/system-packages run
 	$(BIN)/fangkong init
 	$(BIN)/fangkong db upgrade
 	$(BIN)/fangkong demo --population $(POPULATION) --if-empty
 	FANGKONG_CLOCK=$(DEMO_CLOCK) $(BIN)/fangkong serve --host $(HOST) --port $(PORT)
 
 test: venv assets
+	scripts/system-packages test
 	$(BIN)/python -m pytest
 
 bench: venv
