@@ -7,7 +7,6 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -60,12 +59,12 @@ from fangkong.tracing import api as tracing_api
 from fangkong.tracing import web as tracing_web
 from fangkong.web import audit as audit_web
 from fangkong.web import routes as shell_routes
+from fangkong.web.assets import STATIC_DIR, asset_version
 from fangkong.web.templating import render_error_page
 from fangkong.zones import api as zones_api
 from fangkong.zones import web as zones_web
 from fangkong.zones import web_public as zones_web_public
 
-STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 API_PREFIX = "/api/v1"
 BEARER_SCHEME = "apiToken"
 BEARER_SECURITY = {
@@ -117,7 +116,8 @@ class FangkongApp(FastAPI):
     def build_middleware_stack(self) -> ASGIApp:
         settings: Settings = self.state.settings
         return SecurityMiddleware(
-            super().build_middleware_stack(), max_body_bytes=settings.max_body_bytes, hsts=settings.cookie_secure
+            super().build_middleware_stack(), max_body_bytes=settings.max_body_bytes, hsts=settings.cookie_secure,
+            static_version=asset_version(),
         )
 
     def openapi(self) -> dict[str, Any]:

@@ -61,7 +61,34 @@ def test_headers_on_pages_api_static_and_errors(client):
     }
     for name, response in answers.items():
         _assert_hardened(response)
-        assert ("no-store" in response.headers.get("cache-control", "")) == (name != "static"), name
+        assert response.headers["cache-control"] == "no-store", name
+
+
+def test_versioned_assets_are_kept_a_year_and_everything_else_never(client):
+    from fangkong.web.assets import asset_version
+
+    page = client.get("/login")
+    linked = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]+)"', page.text)
+    assert len(linked) >= 2 and {version for _, version in linked} == {asset_version()}
+    for path, version in linked:
+        answer = client.get(f"{path}?v={version}")
+        assert answer.status_code == 200, path
+        assert answer.headers["cache-control"] == "public, max-age=31536000, immutable", path
+    path = linked[0][0]
+    for unversioned in (path, f"{path}?v=0.1.0", f"{path}?v={asset_version()}&x=1", "/static/favicon.svg"):
+        assert client.get(unversioned).headers["cache-control"] == "no-store", unversioned
+
+
+def test_the_asset_version_follows_the_content(tmp_path):
+    from fangkong.web.assets import asset_version
+
+    (tmp_path / "js").mkdir()
+    script = tmp_path / "js" / "a.js"
+    script.write_text("one")
+    first = asset_version.__wrapped__(tmp_path)
+    assert asset_version.__wrapped__(tmp_path) == first
+    script.write_text("two")
+    assert asset_version.__wrapped__(tmp_path) != first
 
 
 def test_no_stack_trace_reaches_the_client(crashing_app):

@@ -29,6 +29,7 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 )
 HSTS = ("strict-transport-security", "max-age=31536000")
 NO_STORE = ("cache-control", "no-store")  # pages and API answers hold personal data: never cache them
+VERSIONED_ASSET = ("cache-control", "public, max-age=31536000, immutable")
 STATIC_PREFIX = "/static/"
 
 
@@ -37,10 +38,11 @@ def too_large_message(limit: int) -> str:
 
 
 class SecurityMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool = False) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, hsts: bool = False, static_version: str = "") -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.headers = SECURITY_HEADERS + ((HSTS,) if hsts else ())
+        self.versioned_query = f"v={static_version}".encode() if static_version else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -54,9 +56,7 @@ class SecurityMiddleware:
         await self.app(scope, self._limited(receive), send)
 
     def _with_headers(self, scope: Scope, send: Send) -> Send:
-        extra = list(self.headers)
-        if not scope.get("path", "").startswith(STATIC_PREFIX):
-            extra.append(NO_STORE)
+        extra = [*self.headers, self._cache_control(scope)]
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -66,6 +66,12 @@ class SecurityMiddleware:
             await send(message)
 
         return send_with_headers
+
+    def _cache_control(self, scope: Scope) -> tuple[str, str]:
+        """A static file asked for with the current content version may be kept for a year; anything
+        else (pages, API, a static file without or with a stale version) is never stored."""
+        versioned = self.versioned_query is not None and scope.get("query_string", b"") == self.versioned_query
+        return VERSIONED_ASSET if versioned and scope.get("path", "").startswith(STATIC_PREFIX) else NO_STORE
 
     def _limited(self, receive: Receive) -> Receive:
         received = 0

@@ -11,13 +11,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from fangkong import __version__
 from fangkong.core import csrf, i18n
 from fangkong.core.permissions import (
     AUDIT_READ, DASHBOARD_VIEW, ENTERPRISES_VIEW, HOTLINE_READ, INSPECTION_READ, LAB_VIEW, QUARANTINE_VIEW, SHELL,
     SUPPLIES_VIEW, role_allows,
 )
 from fangkong.core.sessions import SESSION_COOKIE
+from fangkong.web.assets import asset_version
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -63,7 +63,7 @@ def _shell_context(request: Request) -> dict[str, Any]:
         "t": i18n.translator(language),
         "csrf_field": lambda: csrf_field(request),
         "csrf_token": lambda: csrf.csrf_token(request),
-        "asset_version": __version__,
+        "asset_version": asset_version(),
         "current_path": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
     }
 
