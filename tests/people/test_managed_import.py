@@ -1,16 +1,15 @@
 """Excel import of people under management: row-level report, nothing silently dropped, idempotent,
-a wrong heading refuses the whole file. Files are built here with XlsxWriter."""
+a wrong heading refuses the whole file. Files are built with XlsxWriter (tests/sheets.py)."""
 
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
-import xlsxwriter
 from sqlalchemy import func, select
 
 import factories
+from sheets import xlsx
 from fangkong.core.audit import AuditEvent
 from fangkong.core.errors import InvalidInput
 from fangkong.people.managed_import import import_managed
@@ -18,21 +17,6 @@ from fangkong.people.managed_models import ManagedPerson
 
 HEADINGS = ["姓名", "身份证号", "证件类型", "证件号码", "类别", "锚定日期", "发现日期", "来源"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx(headings: list, rows: list[list]) -> bytes:
-    out = io.BytesIO()
-    with xlsxwriter.Workbook(out) as workbook:
-        sheet = workbook.add_worksheet("名单")
-        as_date = workbook.add_format({"num_format": "yyyy-mm-dd"})
-        sheet.write_row(0, 0, headings)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                if isinstance(value, date):
-                    sheet.write_datetime(r, c, value, as_date)
-                elif value is not None:
-                    sheet.write_string(r, c, str(value))
-    return out.getvalue()
 
 
 def bad_check_digit(number: str) -> str:

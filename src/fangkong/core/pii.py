@@ -24,12 +24,17 @@ from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
 from fangkong.config import get_settings
+from fangkong.core import clock
 from fangkong.core.errors import DomainError, InvalidInput
 
 NONCE_BYTES = 12
 MAC_BYTES = 16
 SHA256_BLOCK = 64
 PHONE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+# The earliest birth date an ID number may carry (README, "ID numbers"); the latest is the clock's today.
+EARLIEST_BIRTH = date(1900, 1, 1)
+BORN_AFTER_TODAY = "birth date is after today"
+BORN_TOO_EARLY = f"birth date is before {EARLIEST_BIRTH.isoformat()}"
 
 _ID_REASONS = {
     stdnum_errors.InvalidLength: "must have 18 characters",
@@ -51,10 +56,20 @@ def normalize_id_number(value: str) -> str:
     return value.strip().replace(" ", "").upper()
 
 
+def birth_date_problem(born: date, today: date | None = None) -> str | None:
+    """Why a birth date cannot be a living person's, or None: after today, or before EARLIEST_BIRTH."""
+    if born > (today or clock.today()):
+        return BORN_AFTER_TODAY
+    if born < EARLIEST_BIRTH:
+        return BORN_TOO_EARLY
+    return None
+
+
 def id_number_problem(value: str) -> str | None:
     """Why an ID number is invalid, or None when it is valid."""
+    number = normalize_id_number(value)
     try:
-        ric.validate(normalize_id_number(value))
+        ric.validate(number)
     except stdnum_errors.ValidationError as exc:
         for kind, reason in _ID_REASONS.items():
             if isinstance(exc, kind):
@@ -62,7 +77,7 @@ def id_number_problem(value: str) -> str | None:
         return "is not a valid resident ID number"
     except (KeyError, ValueError):
         return "area code is unknown"
-    return None
+    return birth_date_problem(ric.get_birth_date(number))
 
 
 def parse_id_number(value: str, field: str = "id_number") -> IdNumberFacts:

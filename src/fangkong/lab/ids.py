@@ -11,7 +11,7 @@ from datetime import date
 from functools import lru_cache
 from operator import mul
 
-from fangkong.core.pii import get_cipher, mask_id_number
+from fangkong.core.pii import birth_date_problem, get_cipher, mask_id_number
 from fangkong.lab.models import DOCUMENT_KINDS
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -22,39 +22,39 @@ _ASCII_ZEROS = 48 * sum(_WEIGHTS)  # the check sums the digits' byte values: sub
 
 
 @lru_cache(maxsize=65536)
-def _birth_ok(text: str) -> bool:
+def _birth_date(text: str) -> date | None:
     try:
-        born = date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        return False
-    return date(1880, 1, 1) <= born <= date(2099, 12, 31)
+        return None
 
 
-def id_number_problem(number: str) -> str | None:
-    """Why a normalized ID number is invalid (the reasons of core.pii), or None."""
+def id_number_problem(number: str, today: date | None = None) -> str | None:
+    """Why a normalized ID number is invalid (the reasons and birth bounds of core.pii), or None."""
     if len(number) != 18:
         return "must have 18 characters"
     head = number[:17]
     if not (head.isascii() and head.isdigit()):
         return "must be 17 digits followed by a digit or X"
-    if not _birth_ok(number[6:14]):
+    born = _birth_date(number[6:14])
+    if born is None:
         return "birth date or area code is not valid"
     if _CHECK[(sum(map(mul, _WEIGHTS, head.encode())) - _ASCII_ZEROS) % 11] != number[17]:
         return "check digit does not match (GB 11643)"
     if int(number[:2]) not in _PROVINCES:
         return "birth date or area code is not valid"
-    return None
+    return birth_date_problem(born, today)
 
 
 def normalize(kind: str, number: str) -> str:
     return "".join(number.split()).upper()
 
 
-def document_problem(kind: str, number: str) -> str | None:
+def document_problem(kind: str, number: str, today: date | None = None) -> str | None:
     if kind not in DOCUMENT_KINDS:
         return f"document_kind: one of {', '.join(DOCUMENT_KINDS)}"
     if kind == "id_card":
-        problem = id_number_problem(number)
+        problem = id_number_problem(number, today)
         return f"id_number: {problem}" if problem else None
     if not 3 <= len(number) <= 40:
         return "document_number: must have 3 to 40 characters"

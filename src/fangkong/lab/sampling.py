@@ -148,14 +148,14 @@ def parse(ctx: Context, record: Mapping, mac) -> tuple:
     number = _text(get("id_number"))
     if number:
         kind, number = "id_card", number.upper()
-        problem = ids.id_number_problem(number)
+        problem = ids.id_number_problem(number, ctx.now.date())
         if problem:
             raise Refused("invalid_document", f"id_number: {problem}")
         person = mac(number)
     else:
         kind = _text(get("document_kind")) or "id_card"
         number = ids.normalize(kind, _text(get("document_number")))
-        problem = ids.document_problem(kind, number)
+        problem = ids.document_problem(kind, number, ctx.now.date())
         if problem:
             raise Refused("invalid_document", problem)
         person = ids.person_mac(kind, number, mac)
