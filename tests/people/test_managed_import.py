@@ -74,7 +74,7 @@ def test_fifteen_rows_bad_id_in_row_7_missing_anchor_in_row_12(session, importer
 @pytest.mark.parametrize(
     ("headings", "named"),
     [
-        ([*HEADINGS[:5], "锚定日", *HEADINGS[6:]], "锚定日"),  # a wrong heading
+        ([*HEADINGS[:5], "锚定日", *HEADINGS[6:]], "锚定日期"),  # a renamed heading: the column is missing
         ([h for h in HEADINGS if h != "锚定日期"], "锚定日期"),  # a missing one
         ([*HEADINGS, "类别"], "类别"),  # a repeated one
     ],
@@ -143,7 +143,7 @@ def test_import_over_the_api_and_the_page(login_as, session, fifteen_rows):
     assert page.status_code == 200 and 'data-testid="import-report"' in page.text
     assert "已登记（未变动） 13 人" in page.text and "未导入 2 行" in page.text
     wrong = writer.post("/people/managed/import", files={"file": ("m.xlsx", xlsx(["姓名", "类"], [["x", "y"]]), XLSX)})
-    assert wrong.status_code == 422 and "“类”" in wrong.text
+    assert wrong.status_code == 422 and "“类别”" in wrong.text  # 类 is not a column: ignored, 类别 is missing
 
     refused = writer.post("/api/v1/managed/import", files={"file": ("m.xlsx", b"garbage", XLSX)})
     assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_file"

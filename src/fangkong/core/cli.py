@@ -178,3 +178,9 @@ def _env_file_value(name: str) -> str:
             return value.strip()
     return ""
 
+
+
+def echo_warnings(warnings: list[dict]) -> None:
+    """An import's warnings (core.files.column_warnings), one `warning:` line each on stderr."""
+    for warning in warnings:
+        typer.echo(f"warning: {warning['message']}", err=True)

@@ -17,6 +17,9 @@ from fangkong.core.errors import InvalidInput
 
 BLOCK_LINES = 20_000
 MAX_RECORD_LINES = 1_000
+MAX_FIELD_CHARS = 131_072  # csv's own limit, named so that its refusal can say it
+NUMBER_CELL_REASON = ("the cell is a number, not text, so the sheet kept only its first 15 digits: "
+                      "format the column as text and enter the numbers again")
 Block = tuple[int, "str | list[list[str]]"]  # (first line, CSV text or workbook rows)
 
 
@@ -33,9 +36,29 @@ def blocks(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple,
         check_header(name, header, columns, required)
         return header, _read(([_cell(c) for c in row] for row in rows), size)
     text = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
-    header = [h.strip() for h in next(csv.reader([_decoded(name, data, text.readline)]), [])]
+    header_line = _decoded(name, data, text.readline)
+    header = [h.strip() for h in _parsed(header_line, 1)[1][0]] if header_line.strip() else []
     check_header(name, header, columns, required)
     return header, _csv_blocks(name, data, text, size)
+
+
+class NumberCell(str):
+    """A workbook cell typed as a number, as text: in an ID column it has lost its last digits."""
+
+
+def typed_as_number(value) -> bool:
+    """Whether a cell that must hold text (an ID or document number) was typed as a number by the sheet."""
+    return isinstance(value, (int, float, NumberCell)) and not isinstance(value, bool)
+
+
+def column_warnings(header: list, columns) -> list[dict]:
+    """The warning for the file's columns that the import does not read (a user's own 备注): ignored."""
+    unknown = [str(c) for c in header if c not in (None, "") and c not in columns]
+    if not unknown:
+        return []
+    return [{"code": "ignored_columns", "columns": unknown,
+             "message": f"ignored column{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}: "
+                        "not read by this import"}]
 
 
 def rows_of(block: Block) -> tuple[list[int], list[list[str]]]:
@@ -44,10 +67,19 @@ def rows_of(block: Block) -> tuple[list[int], list[list[str]]]:
     if not isinstance(part, str):
         return list(range(first, first + len(part))), part
     if '"' not in part:  # most blocks: one line a record, so numbered by counting unless a line is blank
-        rows = list(csv.reader(io.StringIO(part, newline="")))
-        if all(rows):
+        try:
+            rows = list(csv.reader(io.StringIO(part, newline=""), strict=True))
+        except csv.Error:
+            rows = []  # numbered below, where the refusal finds its line
+        if rows and all(rows):
             return list(range(first, first + len(rows))), rows
-    reader = csv.reader(io.StringIO(part, newline=""))
+    return _parsed(part, first)
+
+
+def _parsed(part: str, first: int) -> tuple[list[int], list[list[str]]]:
+    """Rows of CSV text and the line each starts on; strict, so that a quote never closed or text after a
+    closing quote is refused at its line instead of swallowing the lines after it."""
+    reader = csv.reader(io.StringIO(part, newline=""), strict=True)
     lines, rows, start = [], [], first
     try:
         for row in reader:
@@ -55,10 +87,20 @@ def rows_of(block: Block) -> tuple[list[int], list[list[str]]]:
                 lines.append(start)
                 rows.append(row)
             start = first + reader.line_num
-    except csv.Error as exc:  # e.g. a quote opened and never closed: the field runs on past csv's limit
-        raise InvalidInput("invalid_csv", f"line {start}: not readable as CSV ({exc}); "
-                                          "is a quote opened and never closed?") from None
+    except csv.Error as exc:
+        reason = _csv_reason(str(exc))
+        raise InvalidInput("invalid_csv", f"line {start}: {reason}", details={"line": start, "reason": reason}) from None
     return lines, rows
+
+
+def _csv_reason(error: str) -> str:
+    if "field limit" in error:
+        return f"a field is longer than {MAX_FIELD_CHARS:,} characters (or a quote never closed runs on)"
+    if "unexpected end of data" in error:
+        return "a quote is opened and never closed"
+    if "expected after" in error:
+        return "text after a closing quote (a field holding a quote is quoted whole, its quotes doubled)"
+    return f"not readable as CSV ({error})"
 
 
 def block_records(header: list[str], block: Block) -> tuple[list[int], list[dict]]:
@@ -67,15 +109,15 @@ def block_records(header: list[str], block: Block) -> tuple[list[int], list[dict
     return lines, [dict(zip(header, row)) for row in rows]
 
 
-def records(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple) -> tuple[list[int], list[dict]]:
-    """A whole (small) file's line numbers and records, as dicts keyed by the header."""
+def records(name: str, data: io.BufferedIOBase, columns: tuple, required: tuple) -> tuple[list[int], list[dict], list]:
+    """A whole (small) file's line numbers and records, as dicts keyed by the header, and its warnings."""
     header, parts = blocks(name, data, columns, required)
     lines, found = [], []
     for block in parts:
         numbers, part = block_records(header, block)
         lines += numbers
         found += part
-    return lines, found
+    return lines, found, column_warnings(header, columns)
 
 
 def _csv_blocks(name: str, data: io.BufferedIOBase, text: io.TextIOWrapper, size: int) -> Iterator[tuple[int, str]]:
@@ -114,7 +156,9 @@ def _first_undecodable(data: io.BufferedIOBase) -> int:
 
 def _cell(value) -> str:
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return NumberCell(int(value))
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return NumberCell(value)
     return "" if value is None else str(value)
 
 
@@ -127,10 +171,10 @@ def _read(rows: Iterator, chunk: int) -> Iterator[tuple[int, list]]:
 
 
 def check_header(name: str, header: list[str], columns: tuple, required: tuple) -> None:
-    """Refuse a header that lacks a required column or names one the file may not have."""
+    """Refuse a header that lacks a required column (a renamed one lacks it too); other columns are ignored."""
     missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c not in columns]
-    if missing or unknown:
+    if missing:
         raise InvalidInput("invalid_header", f"{name}: line 1: the header needs {', '.join(required)} and may have "
-                                             f"{', '.join(c for c in columns if c not in required)}"
-                           + (f"; unknown column {unknown[0]!r}" if unknown else ""))
+                                             f"{', '.join(c for c in columns if c not in required)}; "
+                                             f"missing column {missing[0]!r}",
+                           details={"line": 1, "column": missing[0]})

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 
 import typer
 
+from fangkong.core.cli import echo_warnings
 from fangkong.core.db import get_engine, unit_of_work
 from fangkong.core.errors import InvalidInput
 from fangkong.core.jurisdiction import CITY
@@ -31,6 +32,7 @@ def _echo(report, as_json: bool, what: str) -> None:
                f"{len(report.refused)} refused")
     for r in report.refused:
         typer.echo(f"  line {r['line']}: {r['reason']}")
+    echo_warnings(report.warnings)
 
 
 def _file(path: Path) -> Path:

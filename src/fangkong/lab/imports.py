@@ -21,7 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit
-from fangkong.core.files import BLOCK_LINES, Block, block_records, blocks, records
+from fangkong.core.files import BLOCK_LINES, Block, block_records, blocks, column_warnings, records
 from fangkong.core.gcpause import collector_paused
 from fangkong.lab import bulk, results, rounds, sampling
 from fangkong.lab.workers import default_workers, prepare_block, prepared_blocks
@@ -51,9 +51,11 @@ def import_samples(open_session: Callable[[], Session], path: Path, *, round_id:
             workers = default_workers() if path.stat().st_size > WORKERS_FROM * size * LINE_BYTES else 0
         chunks = (prepared_blocks(ctx, header, parts, workers) if workers
                   else (prepare_block(ctx, header, block) for block in parts))
-        return _chunks(open_session, path, chunks, per_commit, "lab.import_samples", round_id, actor,
-                       lambda session, prepared, conflicts: sampling.ingest(
-                           session, ctx=ctx, actor=actor, audit_it=False, prepared=prepared, conflicts=conflicts))
+        report = _chunks(open_session, path, chunks, per_commit, "lab.import_samples", round_id, actor,
+                         lambda session, prepared, conflicts: sampling.ingest(
+                             session, ctx=ctx, actor=actor, audit_it=False, prepared=prepared, conflicts=conflicts))
+    report.warnings = column_warnings(header, SAMPLE_COLUMNS)
+    return report
 
 
 def import_results(open_session: Callable[[], Session], path: Path, *, round_id: int, actor,
@@ -71,7 +73,9 @@ def import_results(open_session: Callable[[], Session], path: Path, *, round_id:
             return results.ingest(session, found, round_=round_, actor=actor, lines=lines, audit_it=False,
                                   labs=labs)
 
-        return _chunks(open_session, path, parts, per_commit, "lab.import_results", round_id, actor, ingest)
+        report = _chunks(open_session, path, parts, per_commit, "lab.import_results", round_id, actor, ingest)
+    report.warnings = column_warnings(header, RESULT_COLUMNS)
+    return report
 
 
 def _blocks_of(chunk: int) -> tuple[int, int]:
@@ -116,8 +120,11 @@ def import_upload(session: Session, name: str, data: bytes, *, round_id: int, ac
     round_ = rounds.get_round(session, round_id, actor.jurisdiction)
     stream = io.BytesIO(data)
     if kind == "samples":
-        lines, rows = records(name, stream, SAMPLE_COLUMNS, SAMPLE_REQUIRED)
+        lines, rows, warnings = records(name, stream, SAMPLE_COLUMNS, SAMPLE_REQUIRED)
         ctx = sampling.context(session, round_, actor=actor)
-        return sampling.ingest(session, rows, ctx=ctx, actor=actor, lines=lines)
-    lines, rows = records(name, stream, RESULT_COLUMNS, RESULT_REQUIRED)
-    return results.ingest(session, rows, round_=round_, actor=actor, lines=lines)
+        report = sampling.ingest(session, rows, ctx=ctx, actor=actor, lines=lines)
+    else:
+        lines, rows, warnings = records(name, stream, RESULT_COLUMNS, RESULT_REQUIRED)
+        report = results.ingest(session, rows, round_=round_, actor=actor, lines=lines)
+    report.warnings = warnings
+    return report

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fangkong.core import audit, clock
+from fangkong.core.files import NUMBER_CELL_REASON, typed_as_number
 from fangkong.core.pii import get_cipher
 from fangkong.lab import bulk, ids
 from fangkong.lab.models import SamplingPoint, SamplingRound, Sample, Tube
@@ -44,6 +45,7 @@ class IngestReport:
     inserted: int = 0
     duplicates: int = 0
     refused: list[dict] = field(default_factory=list)  # {"line", "code", "reason"}
+    warnings: list[dict] = field(default_factory=list)  # of a file: core.files.column_warnings
 
     def add(self, other: IngestReport) -> None:
         self.received += other.received
@@ -52,8 +54,9 @@ class IngestReport:
         self.refused.extend(other.refused)
 
     def to_dict(self) -> dict:
-        return {"received": self.received, "inserted": self.inserted, "duplicates": self.duplicates,
-                "refused": self.refused}
+        answer = {"received": self.received, "inserted": self.inserted, "duplicates": self.duplicates,
+                  "refused": self.refused}
+        return {**answer, "warnings": self.warnings} if self.warnings else answer
 
 
 @dataclass
@@ -147,6 +150,8 @@ def parse(ctx: Context, record: Mapping, mac) -> tuple:
     at = _time(ctx, _text(get("sampled_at")))
     number = _text(get("id_number"))
     if number:
+        if typed_as_number(get("id_number")):
+            raise Refused("invalid_document", f"id_number: {NUMBER_CELL_REASON}")
         kind, number = "id_card", number.upper()
         problem = ids.id_number_problem(number, ctx.now.date())
         if problem:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import audit, i18n
 from fangkong.core.db import refresh_statistics
 from fangkong.core.errors import DomainError, InvalidInput
+from fangkong.core.files import NUMBER_CELL_REASON, column_warnings, typed_as_number
 from fangkong.people import service as residents
 from fangkong.people.bulk import MANAGED_TABLES
 from fangkong.people.managed import put_many_under_management
@@ -55,12 +56,14 @@ class ImportReport:
     created: int = 0
     existing: int = 0
     refused: list[RefusedRow] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)  # core.files.column_warnings
 
     def to_dict(self) -> dict:
         return {
             "created": self.created,
             "existing": self.existing,
             "refused": [{"row": r.row, "field": r.field, "code": r.code, "message": r.message} for r in self.refused],
+            "warnings": self.warnings,
         }
 
 
@@ -83,13 +86,14 @@ def _norm(text: str) -> str:
 def import_managed(session: Session, data: bytes, *, actor, filename: str = "") -> ImportReport:
     """Import an .xlsx (bytes) of people under management for `actor`; never commits."""
     sheet = _read(data)
-    columns = _columns(sheet[0] if sheet else [])
+    headings = sheet[0] if sheet else []
+    columns = _columns(headings)
     if len(sheet) - 1 > MAX_ROWS:
         raise InvalidInput("too_many_rows", f"file: at most {MAX_ROWS} rows per import", details={"field": "file"})
     categories = _aliases("managed.categories", CATEGORIES)
     sources = _aliases("managed.sources", SOURCES)
     kinds = _aliases("managed.document_kinds", (*DOCUMENT_KINDS, "id_card"))
-    report = ImportReport()
+    report = ImportReport(warnings=column_warnings([h for c, h in enumerate(headings) if c not in columns.values()], ()))
     pending: list[tuple[int, dict]] = []
     for number, cells in enumerate(sheet[1:], start=2):
         values = {name: _cell(cells, col) for name, col in columns.items()}
@@ -132,7 +136,7 @@ def _read(data: bytes) -> list[list]:
 
 
 def _columns(headings: list) -> dict[str, int]:
-    """field → column index, from the heading row; refuses unknown, repeated and missing headings."""
+    """field → column index, from the heading row; refuses repeated and missing headings (others are ignored)."""
     known = {}
     for name in FIELDS:
         known[name] = name
@@ -145,10 +149,7 @@ def _columns(headings: list) -> dict[str, int]:
             continue
         name = known.get(text)
         if name is None:
-            raise InvalidInput(
-                "unknown_column", f"column {_letter(col)} “{heading}”: not a column of this import",
-                details={"field": "file", "column": str(heading)},
-            )
+            continue
         if name in columns:
             raise InvalidInput(
                 "repeated_column", f"column {_letter(col)} “{heading}”: appears twice",
@@ -188,6 +189,9 @@ def _row(session: Session, values: dict, actor, categories, sources, kinds) -> d
         if row["source"] is None:
             raise InvalidInput("invalid_source", f"source: unknown “{source}”", details={"field": "source"})
     id_number = _text(values.get("id_number"))
+    if id_number and typed_as_number(values.get("id_number")):
+        raise InvalidInput("invalid_id_number", f"id_number: {NUMBER_CELL_REASON}",
+                           details={"field": "id_number", "reason": NUMBER_CELL_REASON})
     if id_number:
         resident = residents.find_by_id_number(session, id_number, scope=actor.jurisdiction)
         if resident is None:

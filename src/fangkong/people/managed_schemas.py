@@ -181,7 +181,14 @@ class RefusedRowOut(BaseModel):
     message: str
 
 
+class ImportWarningOut(BaseModel):
+    code: str = Field(description="ignored_columns")
+    columns: list[str] = Field(description="the headings of the file's columns that the import does not read")
+    message: str
+
+
 class ImportReportOut(BaseModel):
     created: int
     existing: int
     refused: list[RefusedRowOut]
+    warnings: list[ImportWarningOut] = Field(default_factory=list)

@@ -13,9 +13,10 @@ from types import SimpleNamespace
 import typer
 
 from fangkong.core import audit
+from fangkong.core.cli import echo_warnings
 from fangkong.core.db import get_engine, unit_of_work
 from fangkong.core.errors import InvalidInput, NotFound
-from fangkong.core.files import block_records, blocks
+from fangkong.core.files import block_records, blocks, column_warnings
 from fangkong.core.gcpause import collector_paused
 from fangkong.core.jurisdiction import CITY
 from fangkong.people.case_models import Case
@@ -46,6 +47,7 @@ def import_file(session, path: Path, *, actor=CLI_ACTOR) -> scans.IngestReport:
             total.inserted += report.inserted
             total.duplicates += report.duplicates
             total.refused.extend(report.refused)
+    total.warnings = column_warnings(header, CSV_COLUMNS)
     if total.inserted > 100_000:
         bulk.analyze(session.connection())
     audit.record(session, actor=actor, action="tracing.import", object_type="venue_scan",
@@ -72,6 +74,7 @@ def import_command(
                f"{len(report.refused)} refused")
     for r in report.refused:
         typer.echo(f"  line {r['line']}: {r['reason']}")
+    echo_warnings(report.warnings)
 
 
 @tracing_app.command("candidates")

@@ -36,10 +36,12 @@ class IngestReport:
     inserted: int = 0
     duplicates: int = 0  # valid records already stored (or repeated within the minute)
     refused: list[dict] = field(default_factory=list)  # {"line", "code", "reason"}
+    warnings: list[dict] = field(default_factory=list)  # of a file: core.files.column_warnings
 
     def to_dict(self) -> dict:
-        return {"received": self.received, "inserted": self.inserted, "duplicates": self.duplicates,
-                "refused": self.refused}
+        answer = {"received": self.received, "inserted": self.inserted, "duplicates": self.duplicates,
+                  "refused": self.refused}
+        return {**answer, "warnings": self.warnings} if self.warnings else answer
 
 
 class Refused(ValueError):
