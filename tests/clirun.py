@@ -29,6 +29,16 @@ def in_process_runner(monkeypatch, capsys, group: str):
     return run
 
 
+def runner_fixture(group: str):
+    """A pytest fixture giving `in_process_runner` for `group`, undone after the test."""
+    @pytest.fixture
+    def run(monkeypatch, capsys):
+        yield in_process_runner(monkeypatch, capsys, group)
+        restore(monkeypatch)
+
+    return run
+
+
 def restore(monkeypatch) -> None:
     monkeypatch.delenv("FANGKONG_DATABASE_URL")
     reset_settings()

@@ -41,6 +41,14 @@ def world(session: Session, *, unit=None, capacity: int = 1000) -> dict:
     return {"unit": unit, "lab": lab, "point": point, "clinic": clinic, "round": round_, "actor": commander}
 
 
+
+def committed_world(engine) -> tuple[int, str]:
+    """`world` committed in a database of its own (for a command run against it): (round id, point code)."""
+    with Session(engine) as session:
+        w = world(session)
+        session.commit()
+        return w["round"].id, w["point"].code
+
 def record(barcode: str, number: str, *, point, pool: int = 10, at: str = "2022-11-12T08:00") -> dict:
     return {"tube_barcode": barcode, "pool_size": str(pool), "point_code": point.code, "sampled_at": at,
             "id_number": number}

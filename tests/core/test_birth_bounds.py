@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clirun import in_process_runner, restore
+from clirun import runner_fixture
 
 import factories
 import lab_factories as lf
@@ -76,17 +76,11 @@ def test_the_search_form_says_why_in_chinese(login_as):
     assert zh["people.invalid"] + "出生日期晚于今天" in page.text and BORN_2030 not in page.text
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "lab")
-    restore(monkeypatch)
+run = runner_fixture("lab")
 
 
 def test_the_lab_import_refuses_those_lines_and_keeps_the_rest(fresh_database, run, tmp_path):
-    with Session(fresh_database.engine) as session:
-        world = lf.world(session)
-        session.commit()
-        round_id, point = world["round"].id, world["point"].code
+    round_id, point = lf.committed_world(fresh_database.engine)
     good = factories.id_number(seq=20)
     csv_file = tmp_path / "round.csv"
     csv_file.write_text("tube_barcode,pool_size,point_code,sampled_at,id_number,document_kind,document_number\n"

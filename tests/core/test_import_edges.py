@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from clirun import in_process_runner, one_line_error, restore
+from clirun import one_line_error, runner_fixture
 
 import factories
 import lab_factories as lf
@@ -27,16 +27,10 @@ SAMPLE_HEADER = ["tube_barcode", "pool_size", "point_code", "sampled_at", "id_nu
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture
-def tracing(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "tracing")
-    restore(monkeypatch)
+tracing = runner_fixture("tracing")
 
 
-@pytest.fixture
-def lab(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "lab")
-    restore(monkeypatch)
+lab = runner_fixture("lab")
 
 
 def _venue(engine) -> str:
@@ -74,10 +68,7 @@ def test_a_malformed_csv_refuses_the_whole_scan_file_at_its_line(fresh_database,
 
 
 def test_the_lab_import_refuses_a_quote_never_closed_among_three_lines(fresh_database, lab, tmp_path):
-    with Session(fresh_database.engine) as session:
-        world = lf.world(session)
-        session.commit()
-        round_id, point = world["round"].id, world["point"].code
+    round_id, point = lf.committed_world(fresh_database.engine)
     rows = [f"A1,10,{point},2022-11-12T08:0{i},{factories.id_number(seq=40 + i)}" for i in range(3)]
     rows[1] = rows[1].replace(f",{point},", f',"{point},')
     path = tmp_path / "round.csv"
@@ -89,10 +80,7 @@ def test_the_lab_import_refuses_a_quote_never_closed_among_three_lines(fresh_dat
 
 
 def test_an_id_column_typed_as_numbers_is_explained_per_line(fresh_database, lab, tmp_path):
-    with Session(fresh_database.engine) as session:
-        world = lf.world(session)
-        session.commit()
-        round_id, point = world["round"].id, world["point"].code
+    round_id, point = lf.committed_world(fresh_database.engine)
     as_text, as_number = factories.id_number(seq=50), factories.id_number(seq=51)
     path = tmp_path / "round.xlsx"
     path.write_bytes(xlsx(SAMPLE_HEADER, [["A1", "10", point, "2022-11-12T08:00", as_text],
@@ -129,10 +117,7 @@ def test_a_column_of_the_users_own_is_ignored_with_a_warning(fresh_database, tra
 
 
 def test_the_lab_import_ignores_it_too_but_not_a_renamed_required_column(fresh_database, lab, tmp_path):
-    with Session(fresh_database.engine) as session:
-        world = lf.world(session)
-        session.commit()
-        round_id, point = world["round"].id, world["point"].code
+    round_id, point = lf.committed_world(fresh_database.engine)
     samples = tmp_path / "round.csv"
     samples.write_text(f"备注,{','.join(SAMPLE_HEADER)}\n早班,A1,10,{point},2022-11-12T08:00,"
                        f"{factories.id_number(seq=60)}\n", encoding="utf-8")

@@ -8,13 +8,10 @@ from sqlalchemy.orm import Session
 
 import enterprises_factories as ef
 import factories
-from clirun import in_process_runner, one_line_error, restore
+from clirun import one_line_error, runner_fixture
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "enterprises")
-    restore(monkeypatch)
+run = runner_fixture("enterprises")
 
 
 def test_sweep_once_and_figures(fresh_database, run, set_clock):

@@ -7,17 +7,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import factories
-from clirun import in_process_runner, one_line_error, restore
+from clirun import one_line_error, runner_fixture
 from fangkong.hotline.models import Department, Route
 from fangkong.places.models import District
 
 CITY_DISTRICTS = (("140213", "平城区"), ("140214", "云冈区"), ("140212", "新荣区"), ("140215", "云州区"))
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "hotline")
-    restore(monkeypatch)
+run = runner_fixture("hotline")
 
 
 def test_routing_load_is_idempotent_and_a_bad_rule_is_one_line(fresh_database, run, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from clirun import in_process_runner, one_line_error, restore
+from clirun import one_line_error, runner_fixture
 
 import factories
 import lab_factories as lf
@@ -24,21 +24,11 @@ from fangkong.lab.models import Sample, Tube
 HEADER = "tube_barcode,pool_size,point_code,sampled_at,id_number,document_kind,document_number\n"
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "lab")
-    restore(monkeypatch)
-
-
-def _world(engine):
-    with Session(engine) as session:
-        w = lf.world(session)
-        session.commit()
-        return w["round"].id, w["point"].code
+run = runner_fixture("lab")
 
 
 def test_csv_with_five_bad_lines_imports_everything_else_and_reports_exactly_them(fresh_database, run, tmp_path):
-    round_id, point = _world(fresh_database.engine)
+    round_id, point = lf.committed_world(fresh_database.engine)
     numbers = [factories.id_number(seq=i) for i in range(22)]
     lines = [f"A001,10,{point},2022-11-12T08:0{i % 10},{numbers[i]},," for i in range(10)]  # lines 2-11: full
     lines.append(f"A001,10,{point},2022-11-12T08:30,{numbers[10]},,")  # line 12: the eleventh person
@@ -89,7 +79,7 @@ def test_import_killed_mid_file_then_rerun_equals_one_clean_run(fresh_database, 
                                                                 chunk, block, committed):
     monkeypatch.setattr(imports, "BLOCK_LINES", block)
     engine = fresh_database.engine
-    clean_round, point = _world(engine)
+    clean_round, point = lf.committed_world(engine)
     broken_round = _second_round(engine, point)
     numbers = [factories.id_number(birth="19900307", seq=i) for i in range(95)]
     rows = [f"K{i // 10:04d},10,{point},2022-11-12T08:{i % 60:02d},{n},," for i, n in enumerate(numbers)]
@@ -130,7 +120,7 @@ def _second_round(engine, point: str) -> int:
 
 def test_worker_processes_store_and_number_lines_as_one_process(fresh_database, tmp_path):
     engine = fresh_database.engine
-    inline_round, point = _world(engine)
+    inline_round, point = lf.committed_world(engine)
     workers_round = _second_round(engine, point)
     numbers = [factories.id_number(birth="19850101", seq=i) for i in range(9)]
     bad_id = numbers[8][:17] + ("0" if numbers[8][17] != "0" else "1")
@@ -156,7 +146,7 @@ def test_worker_processes_store_and_number_lines_as_one_process(fresh_database, 
 
 @pytest.mark.parametrize("workers", [0, 2])
 def test_a_quote_never_closed_is_refused_with_its_line_not_a_traceback(fresh_database, tmp_path, workers):
-    round_id, point = _world(fresh_database.engine)
+    round_id, point = lf.committed_world(fresh_database.engine)
     lines = [f'"K0000,10,{point},2022-11-12T08:00,{factories.id_number(seq=0)},,']  # line 2: the quote runs on
     lines += [f"K{i // 10:04d},10,{point},2022-11-12T08:00,{factories.id_number(seq=i)},," for i in range(1, 5000)]
     csv_file = tmp_path / "round.csv"
@@ -176,7 +166,7 @@ def lf_district(session, point_code: str) -> list[int]:
 
 
 def test_errors_are_one_line_exit_2(fresh_database, run, tmp_path):
-    round_id, _point = _world(fresh_database.engine)
+    round_id, _point = lf.committed_world(fresh_database.engine)
     url = fresh_database.url
     assert "no such file" in one_line_error(run("import-samples", str(tmp_path / "none.csv"), "--round", "1", url=url))
     bad = tmp_path / "bad.csv"
@@ -197,7 +187,7 @@ def test_errors_are_one_line_exit_2(fresh_database, run, tmp_path):
 def test_excel_file_imports_like_csv(fresh_database, run, tmp_path):
     import xlsxwriter
 
-    round_id, point = _world(fresh_database.engine)
+    round_id, point = lf.committed_world(fresh_database.engine)
     path = tmp_path / "round.xlsx"
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet()

@@ -6,14 +6,11 @@ from __future__ import annotations
 import pytest
 
 import quarantine_factories as qf
-from clirun import in_process_runner, one_line_error, restore
+from clirun import one_line_error, runner_fixture
 from fangkong.core.db import unit_of_work
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "quarantine")
-    restore(monkeypatch)
+run = runner_fixture("quarantine")
 
 
 def test_assign_then_occupancy_and_a_refusal(fresh_database, run):

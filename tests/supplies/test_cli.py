@@ -8,13 +8,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 import supplies_factories as sf
-from clirun import in_process_runner, one_line_error, restore
+from clirun import one_line_error, runner_fixture
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "supplies")
-    restore(monkeypatch)
+run = runner_fixture("supplies")
 
 
 def test_order_a_building_then_figures_and_refusals(fresh_database, run):

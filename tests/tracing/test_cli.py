@@ -7,16 +7,13 @@ import json
 import pytest
 from sqlalchemy.orm import Session
 
-from clirun import in_process_runner, one_line_error, restore
+from clirun import one_line_error, runner_fixture
 
 import factories
 import tracing_factories as tf
 
 
-@pytest.fixture
-def run(monkeypatch, capsys):
-    yield in_process_runner(monkeypatch, capsys, "tracing")
-    restore(monkeypatch)
+run = runner_fixture("tracing")
 
 
 def test_import_then_candidates_contract(fresh_database, run, tmp_path):
