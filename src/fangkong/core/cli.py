@@ -179,7 +179,6 @@ def _env_file_value(name: str) -> str:
     return ""
 
 
-
 def echo_warnings(warnings: list[dict]) -> None:
     """An import's warnings (core.files.column_warnings), one `warning:` line each on stderr."""
     for warning in warnings:
