@@ -19,6 +19,7 @@ from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 
+from fangkong.core.lifeline import end_with_parent
 from fangkong.core.pii import PiiCipher, decode_data_key
 from fangkong.demo.names import person_name, surname
 
@@ -52,8 +53,9 @@ class ChunkTask:
 
 
 def init_worker(data_key_text: str) -> None:
-    """Pool initializer: each worker process builds its own cipher (spawn-safe)."""
+    """Pool initializer: each worker process builds its own cipher (spawn-safe) and ends with its parent."""
     global _cipher
+    end_with_parent()
     _cipher = PiiCipher(decode_data_key(data_key_text))
 
 

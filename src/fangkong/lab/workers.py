@@ -5,7 +5,7 @@ document, the round's rules) as to store; in one process both share one core (th
 not help on SQLite). Workers take a block of the file's text and answer a `sampling.Prepared`;
 admission against what is stored and the write stay here, in file order. The workers start by
 "spawn" (no fork of a process that may hold database connections or threads) and get the import's
-context and the data key once.
+context and the data key once, and end if this process dies (core.lifeline).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from multiprocessing import get_context
 
 from fangkong.config import get_settings
 from fangkong.core import files
+from fangkong.core.lifeline import end_with_parent
 from fangkong.core.pii import cipher_for
 from fangkong.lab import sampling
 
@@ -55,6 +56,7 @@ def prepared_blocks(ctx: sampling.Context, header: list[str], blocks: Iterator[f
 
 
 def _start(ctx: sampling.Context, header: list[str], data_key: str) -> None:
+    end_with_parent()
     gc.disable()  # a worker's objects hold no cycles and live one block (core.gcpause)
     _worker.update(ctx=ctx, header=header, cipher=cipher_for(data_key))
 
