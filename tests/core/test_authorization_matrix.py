@@ -312,6 +312,8 @@ EXAMPLES: dict[tuple[str, str], Example] = {
         "kind": "enquiry", "topic": "zones", "text": "矩阵测试", "district": where}),
     **{("GET", f"/open311/v2/{name}.{{fmt}}"): Example(path=lambda w, _: {"fmt": "json"})
        for name in ("discovery", "services", "requests")},
+    ("GET", "/open311/v2/services/{service_code}.{fmt}"): Example(
+        path=lambda w, _: {"service_code": "zones", "fmt": "json"}),
     ("GET", "/open311/v2/requests/{request_id}.{fmt}"): Example(
         path=lambda w, where: {"request_id": w.hotline[where]["read"], "fmt": "json"}),
     ("POST", "/open311/v2/requests.{fmt}"): Example(  # without an api_key: the spec's 403

@@ -20,6 +20,7 @@ from fangkong.hotline.topics import get_topic, lineage
 from fangkong.places.models import District
 
 SUPERVISION = "supervision"  # the department code over-enforcement reports are routed to
+OVER_ENFORCEMENT_KIND = "complaint"  # 层层加码 / 一刀切 reports are complaints (rules.md §6), due as complaints are
 
 
 def _one_of(value: str, allowed: tuple[str, ...], field: str) -> str:

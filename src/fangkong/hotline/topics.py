@@ -6,7 +6,9 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from fangkong.config import get_settings
 from fangkong.core.errors import DomainError, InvalidInput
@@ -14,20 +16,54 @@ from fangkong.core.errors import DomainError, InvalidInput
 BUILT_IN = Path(__file__).parent / "data" / "topics.toml"
 
 
-class Topic(BaseModel):
+LISTS = ("singlevaluelist", "multivaluelist")
+RESERVED_ATTRIBUTE = "kind"  # Open311 asks every service but over-enforcement the ticket's kind
+
+
+class _Named(BaseModel):
+    def name(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Choice(_Named):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str = Field(pattern=r"^[A-Za-z0-9_-]+$", max_length=32)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+class Attribute(_Named):
+    """A question Open311 clients ask with requests of this topic (GeoReport v2 service definition)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: str = Field(pattern=r"^[a-z_]+$", max_length=32)
+    datatype: Literal["string", "number", "datetime", "text", "singlevaluelist", "multivaluelist"]
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    required: bool = False
+    values: tuple[Choice, ...] = ()
+
+    @model_validator(mode="after")
+    def _values_for_lists(self):
+        if (self.datatype in LISTS) != bool(self.values):
+            raise ValueError(f"attribute {self.code}: values are given exactly for the list datatypes")
+        return self
+
+
+class Topic(_Named):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     code: str = Field(pattern=r"^[a-z_]+(\.[a-z_]+)*$", max_length=64)
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
     over_enforcement: bool = False  # tickets of this topic are over-enforcement reports (rules.md §5)
+    attributes: tuple[Attribute, ...] = ()  # Open311 questions; each answer is added to the ticket's text
 
     @property
     def parent(self) -> str | None:
         return self.code.rpartition(".")[0] or None
-
-    def name(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 class _TopicFile(BaseModel):
@@ -46,6 +82,9 @@ def load_topics(path: Path) -> dict[str, Topic]:
     for t in topics:
         if t.code in found:
             raise DomainError("bad_topics", f"hotline topics {path}: topic {t.code!r} appears twice")
+        if any(a.code == RESERVED_ATTRIBUTE for a in t.attributes):
+            raise DomainError("bad_topics", f"hotline topics {path}: {t.code!r}: the hotline asks "
+                                            f"{RESERVED_ATTRIBUTE!r} itself (Open311)")
         if t.parent and t.parent not in found:
             raise DomainError("bad_topics", f"hotline topics {path}: {t.code!r} comes before its parent {t.parent!r}")
         found[t.code] = t
