@@ -59,12 +59,41 @@ def rooms_of(session: Session, site_id: int) -> dict[str, int]:
 
 
 def waiting(session: Session, *, anchor: str = "2022-11-12", pack: str | None = None, district: str = "140213",
-            by=None, unit=None, **kwargs):
-    """A close contact (a new resident) waiting for a room."""
+            by=None, unit=None, name: str | None = None, **kwargs):
+    """A close contact (a new resident, named `name` if given) waiting for a room."""
     unit = unit or factories.place_chain(session, district_code=district,
                                          district_name={"140213": "平城区"}.get(district, "云冈区"))
-    return factories.managed(session, anchor=anchor, pack=pack, unit=unit, by=by or _cached(session, "prevention"),
-                             **kwargs)
+    by = by or _cached(session, "prevention")
+    if name is not None:
+        kwargs["resident_id"] = factories.resident(session, name=name, unit=unit, by=by).id
+        return factories.managed(session, anchor=anchor, pack=pack, by=by, **kwargs)
+    return factories.managed(session, anchor=anchor, pack=pack, unit=unit, by=by, **kwargs)
+
+
+def placed(session: Session, site_id: int, room: str, *, district: str, name: str, anchor: str = "2022-11-09"):
+    """A close contact of `district` (ed9, anchored 11-09: centralized 11-10 … 11-16) assigned to a room today."""
+    person = waiting(session, anchor=anchor, pack="ed9", district=district, name=name)
+    [stay] = service.assign(session, actor=commander(session), scope=service.CITY_SCOPE, person_ids=[person.id],
+                            room_id=rooms_of(session, site_id)[room])
+    return stay
+
+
+def hosting_world(session: Session) -> dict:
+    """For a 平城区 (140213) user: an own site with one 云冈区 guest; a 云冈区 site hosting one 平城区 person
+    (room 101, beside a 云冈区 person) and a 云冈区 person in room 102; a 云冈区 site with 云冈区 people only."""
+    own = site(session, name="平城本区宾馆", district="140213", rooms=((2, 2),))
+    hosting = site(session, name="云冈收治酒店", district="140214", rooms=((3, 4),))
+    neither = site(session, name="云冈自管酒店", district="140214", rooms=((1, 2),))
+    stays = {
+        "own_guest": placed(session, own.id, "101", district="140214", name="云冈住本区"),
+        "ours": placed(session, hosting.id, "101", district="140213", name="平城住外区"),
+        "roommate": placed(session, hosting.id, "101", district="140214", name="云冈同屋"),
+        "theirs": placed(session, hosting.id, "102", district="140214", name="云冈隔壁"),
+        "neither": placed(session, neither.id, "101", district="140214", name="云冈自住"),
+    }
+    return {"own": own.id, "hosting": hosting.id, "neither": neither.id, "stays": stays,
+            "rooms": {key: rooms_of(session, s.id) for key, s in (("own", own), ("hosting", hosting),
+                                                                   ("neither", neither))}}
 
 
 def matrix_quarantine(session: Session, *, code: str, unit) -> dict:

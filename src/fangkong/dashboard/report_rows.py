@@ -95,8 +95,9 @@ def managed_rows(session: Session, actor, on: date) -> Table:
 
 def quarantine_rows(session: Session, actor, on: date) -> Table:
     answer = quarantine.occupancy(session, scope=quarantine.scope_of(session, actor), start=on)
-    return _table(["隔离点", "状态", "床位", "已用", "明日离开", "明日腾空房间"],
-                  ["name", "status", "beds", "occupied", "departing", "rooms_freed"], answer["sites"])
+    return _table(["隔离点", "归属", "状态", "床位", "已用", "明日离开", "明日腾空房间"],
+                  ["name", "access", "status", "beds", "occupied", "departing", "rooms_freed"], answer["sites"],
+                  labels={"access": "quarantine.accesses", "status": "quarantine.site_statuses"})
 
 
 def lab_rows(session: Session, actor, on: date) -> Table:

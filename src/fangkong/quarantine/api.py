@@ -1,7 +1,8 @@
 """API of centralized quarantine sites: sites, rooms, staff, the queue, assignment, stays, occupancy.
 
-Mounted under /api/v1. A site's staff see only their own site (quarantine.scope); everyone else
-the sites of their jurisdiction. Static paths (/quarantine/sites/…) come before parameterized ones.
+Mounted under /api/v1. A site's staff see only their own site; everyone else the sites of their
+jurisdiction, and read-only another district's site hosting their people, with only those people
+(quarantine.scope). Static paths (/quarantine/sites/…) come before parameterized ones.
 """
 
 from __future__ import annotations

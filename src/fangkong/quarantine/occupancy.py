@@ -7,6 +7,8 @@ The forecast under another pack recomputes each group's plan exactly as the poli
 run does (policy.switch_plan from the effective day, the district's overrides in force re-applied),
 over the same people (in the caller's jurisdiction, not a case, not released by the first day), so
 the city's current curve minus the other curve is, day by day, the dry run's "places freed".
+A row per site the caller may read (quarantine.scope: "own" or "hosting"); a hosting site's row counts
+only the caller's people, and the totals of beds, occupied beds and tomorrow's turnover are the own sites'.
 """
 
 from __future__ import annotations
@@ -24,11 +26,10 @@ from fangkong.core import clock
 from fangkong.core.errors import DomainError
 from fangkong.people import plans as stored
 from fangkong.people.managed_models import ManagedPerson as MP
-from fangkong.people.managed_queries import within
 from fangkong.people.overrides import apply_overrides, overrides_in_force
 from fangkong.policy import Plan, centralized_days, get_pack, switch_plan
 from fangkong.quarantine.models import LIVE_STATES, QuarantineRoom, QuarantineSite, QuarantineStay
-from fangkong.quarantine.scope import SiteScope
+from fangkong.quarantine.scope import OWN, SiteScope, accesses, hosted_counts
 
 WINDOW_DAYS = 14
 Site, Room, Stay = QuarantineSite, QuarantineRoom, QuarantineStay
@@ -52,7 +53,8 @@ class LiveStay(NamedTuple):  # thousands per read: a tuple is built ~5× faster 
     plan_id: int
     district_id: int | None
     counted: bool  # the person is live on the first day (not a case, not released) and in the caller's reach
-    site_shown: bool  # the site is one the caller sees (its turnover is shown)
+    site_shown: bool  # the site is one of the caller's own (its turnover is shown)
+    ours: bool  # the person is in the caller's reach (at a hosting site, only these are shown)
 
 
 def live_stays(session: Session, scope: SiteScope, start: date) -> list[LiveStay]:
@@ -63,14 +65,14 @@ def live_stays(session: Session, scope: SiteScope, start: date) -> list[LiveStay
             return []
         reach = Stay.site_id == scope.site_id
     else:
-        reach = within(scope.jurisdiction)
+        reach = scope.ours()
     counted = and_(reach, MP.status != "case", MP.release_on > start)
     shown = Stay.site_id.in_(scope.site_ids())
     rows = session.execute(
         select(Stay.site_id, Stay.room_id, MP.plan_id, MP.district_id, case((counted, True), else_=False),
-               case((shown, True), else_=False))
+               case((shown, True), else_=False), case((reach, True), else_=False))
         .select_from(Stay).join(MP, MP.id == Stay.person_id)
-        .where(Stay.state.in_(LIVE_STATES), or_(counted, shown))
+        .where(Stay.state.in_(LIVE_STATES), or_(reach, shown))
     ).all()
     return [LiveStay(*row) for row in rows]
 
@@ -95,7 +97,7 @@ def groups(session: Session, scope: SiteScope, start: date,
     if everyone is None:  # a caller that counted the live people already passes them (the dashboard)
         everyone = {(plan_id, district_id): count for plan_id, district_id, count in session.execute(
             select(MP.plan_id, MP.district_id, func.count())
-            .where(within(scope.jurisdiction), MP.status != "case", MP.release_on > start)
+            .where(scope.ours(), MP.status != "case", MP.release_on > start)
             .group_by(MP.plan_id, MP.district_id))}
     in_sites: dict[tuple[int, int | None], int] = defaultdict(int)
     for g in placed:
@@ -127,6 +129,7 @@ def occupancy(session: Session, *, scope: SiteScope, start: date | None = None,
     spans = {plan_id: _centralized_span(plan) for plan_id, plan in plans.items()}
     arriving = sum(g.count for g in found if g.site_id is None and spans[g.plan_id][0] == tomorrow)
     turnover = _turnover([stay for stay in stays if stay.site_shown], spans, tomorrow)
+    turnover.update(_departing([stay for stay in stays if stay.ours and not stay.site_shown], spans, tomorrow))
     return _result(session, scope, start, days, {"current": curves}, turnover=turnover, tomorrow=tomorrow,
                    arriving=arriving)
 
@@ -164,22 +167,26 @@ def forecast(session: Session, *, scope: SiteScope, pack_id: str, effective: dat
 
 def _result(session: Session, scope: SiteScope, start: date, days: list[date], curves: dict, *,
             turnover: dict[int, dict] | None = None, tomorrow: date | None = None, arriving: int = 0) -> dict:
-    names = _sites(session, {k for c in curves.values() for k in c if k is not None} | _site_ids(session, scope))
+    """One row per site the caller may read (scope.accesses), each with its access; the totals (beds,
+    occupied, tomorrow's departures and rooms freed) are the caller's own sites' only."""
+    names = _sites(session, scope)
     rows = []
     for site_id in sorted(names, key=lambda s: names[s]["name"]):
         rows.append({**names[site_id], **{k: list(c.get(site_id, [0] * WINDOW_DAYS)) for k, c in curves.items()}})
+    own = [row for row in rows if row["access"] == OWN]
     unassigned = {k: list(c.get(None, [0] * WINDOW_DAYS)) for k, c in curves.items()}
     city = {k: [sum(c[s][i] for s in c) for i in range(WINDOW_DAYS)] for k, c in curves.items()}
     result = {"start": start, "days": days, "sites": rows, "unassigned": unassigned, "city": city,
-              "beds": sum(r["beds"] for r in rows), "occupied": sum(r["occupied"] for r in rows)}
+              "beds": sum(r["beds"] for r in own), "occupied": sum(r["occupied"] for r in own)}
     if "other" in curves:
         result["freed"] = [a - b for a, b in zip(city["current"], city["other"])]
     if turnover is not None:
         for row in rows:
-            row.update(turnover.get(row["site_id"], {"departing": 0, "rooms_freed": 0}))
+            none = {"departing": 0, "rooms_freed": 0 if row["access"] == OWN else None}
+            row.update(turnover.get(row["site_id"], none))
         result["tomorrow"] = {"day": tomorrow, "arriving": arriving,
-                              "departing": sum(t["departing"] for t in turnover.values()),
-                              "rooms_freed": sum(t["rooms_freed"] for t in turnover.values())}
+                              "departing": sum(r["departing"] for r in own),
+                              "rooms_freed": sum(r["rooms_freed"] for r in own)}
     return result
 
 
@@ -198,22 +205,32 @@ def _turnover(stays: list[LiveStay], spans: Mapping[int, tuple], tomorrow: date)
             for site_id, ids in rooms.items()}
 
 
-def _sites(session: Session, ids: set[int]) -> dict[int, dict]:
-    if not ids:
+def _departing(stays: list[LiveStay], spans: Mapping[int, tuple], tomorrow: date) -> dict[int, dict]:
+    """At hosting sites: the caller's people whose centralized phase is over by tomorrow (rooms are not theirs)."""
+    leaving: dict[int, int] = defaultdict(int)
+    for stay in stays:
+        last = spans[stay.plan_id][1]
+        leaving[stay.site_id] += 1 if last is None or last < tomorrow else 0
+    return {site_id: {"departing": n, "rooms_freed": None} for site_id, n in leaving.items()}
+
+
+def _sites(session: Session, scope: SiteScope) -> dict[int, dict]:
+    """The sites the caller may read: beds, and occupied beds (at a hosting site: the caller's people)."""
+    hosted = hosted_counts(session, scope)
+    access = accesses(session, scope, hosted=hosted)
+    if not access:
         return {}
+    ids = list(access)
     beds = dict(session.execute(
         select(Room.site_id, func.sum(Room.capacity)).where(Room.site_id.in_(ids)).group_by(Room.site_id)).all())
     used = dict(session.execute(
         select(Room.site_id, func.sum(Room.occupied)).where(Room.site_id.in_(ids)).group_by(Room.site_id)).all())
+    used.update(hosted)
     return {
-        site_id: {"site_id": site_id, "name": name, "status": status, "beds": beds.get(site_id) or 0,
-                  "occupied": used.get(site_id) or 0}
+        site_id: {"site_id": site_id, "name": name, "status": status, "access": access[site_id],
+                  "beds": beds.get(site_id) or 0, "occupied": used.get(site_id) or 0}
         for site_id, name, status in session.execute(select(Site.id, Site.name, Site.status).where(Site.id.in_(ids)))
     }
-
-
-def _site_ids(session: Session, scope: SiteScope) -> set[int]:
-    return set(session.scalars(scope.site_ids()))
 
 
 def _centralized_span(plan: Plan) -> tuple[date | None, date | None]:

@@ -12,6 +12,9 @@ from fangkong.people.case_schemas import Day
 
 SiteStatus = Literal["open", "closed", "cleaning"]
 PackId = Literal["ed9", "measures20"]
+Access = Literal["own", "hosting"]
+ACCESS_HELP = ("own: a site of the caller's jurisdiction; hosting: another district's site holding the caller's "
+               "people now, read-only, its counts of people only theirs")
 Note = Field(min_length=1, max_length=200)
 
 
@@ -35,8 +38,9 @@ class SiteOut(BaseModel):
     status: str
     rooms: int
     beds: int
-    occupied: int
-    free: int
+    occupied: int = Field(description="at a hosting site: the caller's people only")
+    free: int = Field(description="0 at a hosting site (not the caller's to assign)")
+    access: Access = Field(description=ACCESS_HELP)
 
 
 class StatusIn(BaseModel):
@@ -185,12 +189,13 @@ class SiteCurveOut(BaseModel):
     site_id: int
     name: str
     status: str
+    access: Access = Field(description=ACCESS_HELP)
     beds: int
-    occupied: int
+    occupied: int = Field(description="at a hosting site: the caller's people only")
     current: list[int]
     other: list[int] | None = None
     departing: int | None = None
-    rooms_freed: int | None = None
+    rooms_freed: int | None = Field(None, description="none at a hosting site")
 
 
 class Curves(BaseModel):

@@ -22,7 +22,7 @@ from fangkong.places.models import District
 from fangkong.quarantine.models import (
     LIVE_STATES, MAX_CAPACITY, SITE_STATUSES, QuarantineRoom, QuarantineSite, QuarantineStaff, QuarantineStay,
 )
-from fangkong.quarantine.scope import STAFF_ROLE, SiteScope
+from fangkong.quarantine.scope import OWN, STAFF_ROLE, SiteScope, accesses, hosted_counts, site_access
 
 Site, Room, Stay = QuarantineSite, QuarantineRoom, QuarantineStay
 
@@ -48,10 +48,20 @@ def create_site(
 
 
 def get_site(session: Session, site_id: int, *, scope: SiteScope) -> QuarantineSite:
+    """One of the caller's own sites (every write); any other answers "not found"."""
     site = session.scalar(select(Site).where(Site.id == site_id, scope.sites()))
     if site is None:
         raise NotFound("quarantine site", details={"site_id": site_id})
     return site
+
+
+def read_site(session: Session, site_id: int, *, scope: SiteScope) -> tuple[QuarantineSite, str]:
+    """A site the caller may read, with its access ("own" or "hosting"); any other is "not found"."""
+    access = site_access(session, scope, site_id)
+    site = session.get(Site, site_id) if access else None
+    if site is None:
+        raise NotFound("quarantine site", details={"site_id": site_id})
+    return site, access
 
 
 def set_status(session: Session, site_id: int, *, actor, scope: SiteScope, status: str) -> QuarantineSite:
@@ -98,52 +108,72 @@ def add_staff(session: Session, site_id: int, *, actor, scope: SiteScope, userna
 
 
 def list_sites(session: Session, *, scope: SiteScope) -> list[dict]:
-    """Every site in reach with its rooms, beds and occupied beds."""
+    """Every site the caller may read with its access, rooms and beds; occupied beds at a hosting site
+    count only the caller's people (and none is free to them)."""
+    ours = hosted_counts(session, scope)
+    access = accesses(session, scope, hosted=ours)
     counts = session.execute(
         select(Room.site_id, func.count(), func.sum(Room.capacity), func.sum(Room.occupied))
-        .where(Room.site_id.in_(scope.site_ids())).group_by(Room.site_id)
+        .where(Room.site_id.in_(list(access))).group_by(Room.site_id)
     ).all()
     by_site = {site_id: (rooms, beds or 0, used or 0) for site_id, rooms, beds, used in counts}
     rows = session.execute(
         select(Site, District.code, District.name).join(District, Site.district_id == District.id)
-        .where(scope.sites()).order_by(District.code, Site.name)
+        .where(Site.id.in_(list(access))).order_by(District.code, Site.name)
     ).all()
-    return [site_view(site, code, name, *by_site.get(site.id, (0, 0, 0))) for site, code, name in rows]
+    out = []
+    for site, code, name in rows:
+        rooms, beds, used = by_site.get(site.id, (0, 0, 0))
+        if access[site.id] != OWN:
+            used = ours[site.id]
+        out.append(site_view(site, code, name, rooms, beds, used, access=access[site.id]))
+    return out
 
 
-def site_view(site: QuarantineSite, district_code: str, district_name: str, rooms: int, beds: int, used: int) -> dict:
+def site_view(site: QuarantineSite, district_code: str, district_name: str, rooms: int, beds: int, used: int,
+              access: str = OWN) -> dict:
+    """A site's fields; `used` is the caller's count (at a hosting site, their people only: nothing free)."""
     phone = get_cipher().decrypt(site.contact_phone_enc) if site.contact_phone_enc else ""
+    free = beds - used if site.status == "open" and access == OWN else 0
     return {
         "id": site.id, "name": site.name, "address": site.address, "district": district_code,
         "district_name": district_name, "contact_name": site.contact_name,
         "contact_phone_masked": mask_phone(phone) if phone else "", "status": site.status,
-        "rooms": rooms, "beds": beds, "occupied": used, "free": beds - used if site.status == "open" else 0,
+        "rooms": rooms, "beds": beds, "occupied": used, "free": free, "access": access,
     }
 
 
 def board(session: Session, site_id: int, *, scope: SiteScope) -> dict:
     """The site with its rooms by floor, each with its state (free, partly taken, full, or the site's
-    closed/cleaning status) and the names of its live occupants."""
-    site = get_site(session, site_id, scope=scope)
+    closed/cleaning status) and the names of its live occupants. At a hosting site: only the rooms of the
+    caller's people, each counting only them."""
+    site, access = read_site(session, site_id, scope=scope)
     rooms = session.scalars(select(Room).where(Room.site_id == site.id).order_by(Room.floor, Room.number)).all()
+    occupants = _occupants(session, site.id, scope.people_at(access))
+    shown = rooms if access == OWN else [room for room in rooms if occupants.get(room.id)]
+    floors: dict[int, list[dict]] = defaultdict(list)
+    for room in shown:
+        used = room.occupied if access == OWN else len(occupants[room.id])
+        floors[room.floor].append({
+            "id": room.id, "number": room.number, "floor": room.floor, "capacity": room.capacity,
+            "occupied": used, "accessible": room.accessible, "family": room.family,
+            "state": room_state(site.status, used, room.capacity), "occupants": occupants[room.id],
+        })
+    district = session.get(District, site.district_id)
+    used = sum(r.occupied for r in rooms) if access == OWN else sum(len(o) for o in occupants.values())
+    view = site_view(site, district.code, district.name, len(rooms), sum(r.capacity for r in rooms), used, access)
+    return {"site": view, "floors": [{"floor": f, "rooms": floors[f]} for f in sorted(floors)]}
+
+
+def _occupants(session: Session, site_id: int, people) -> dict[int, list[dict]]:
+    """Room id → the live occupants of the site among `people` (a condition on ManagedPerson)."""
     occupants: dict[int, list[dict]] = defaultdict(list)
     for stay_id, room_id, state, person_id, name in session.execute(
         select(Stay.id, Stay.room_id, Stay.state, Stay.person_id, MP.name).join(MP, MP.id == Stay.person_id)
-        .where(Stay.site_id == site.id, Stay.state.in_(LIVE_STATES)).order_by(Stay.id)
+        .where(Stay.site_id == site_id, Stay.state.in_(LIVE_STATES), people).order_by(Stay.id)
     ):
         occupants[room_id].append({"stay_id": stay_id, "person_id": person_id, "name": name, "state": state})
-    floors: dict[int, list[dict]] = defaultdict(list)
-    for room in rooms:
-        floors[room.floor].append({
-            "id": room.id, "number": room.number, "floor": room.floor, "capacity": room.capacity,
-            "occupied": room.occupied, "accessible": room.accessible, "family": room.family,
-            "state": room_state(site.status, room.occupied, room.capacity), "occupants": occupants[room.id],
-        })
-    district = session.get(District, site.district_id)
-    beds = sum(r.capacity for r in rooms)
-    used = sum(r.occupied for r in rooms)
-    return {"site": site_view(site, district.code, district.name, len(rooms), beds, used),
-            "floors": [{"floor": f, "rooms": floors[f]} for f in sorted(floors)]}
+    return occupants
 
 
 def room_state(site_status: str, occupied: int, capacity: int) -> str:

@@ -17,7 +17,7 @@ from fangkong.policy import centralized_days
 from fangkong.quarantine.models import LIVE_STATES, QuarantineRoom, QuarantineStay
 from fangkong.quarantine.queue import masked_document
 from fangkong.quarantine.scope import SiteScope
-from fangkong.quarantine.sites import get_site
+from fangkong.quarantine.sites import read_site
 
 Room, Stay = QuarantineRoom, QuarantineStay
 
@@ -48,20 +48,23 @@ def _views(session: Session, rows) -> list[dict]:
 
 
 def site_stays(session: Session, site_id: int, *, scope: SiteScope, live_only: bool = True) -> list[dict]:
-    site = get_site(session, site_id, scope=scope)
-    conditions = [Stay.state.in_(LIVE_STATES)] if live_only else []
+    """The site's stays (at a hosting site: the caller's people only)."""
+    site, access = read_site(session, site_id, scope=scope)
+    conditions = [scope.people_at(access)] + ([Stay.state.in_(LIVE_STATES)] if live_only else [])
     return _views(session, session.execute(_query(site.id, *conditions)).all())
 
 
 def day_lists(session: Session, site_id: int, *, scope: SiteScope, day: date | None = None) -> dict:
-    """Arrivals (assigned, awaited; or checked in that day) and departures (due by that day, or checked out that day)."""
-    site = get_site(session, site_id, scope=scope)
+    """Arrivals (assigned, awaited; or checked in that day) and departures (due by that day, or checked out that day);
+    at a hosting site only the caller's people."""
+    site, access = read_site(session, site_id, scope=scope)
+    people = scope.people_at(access)
     day = day or clock.today()
     start = datetime.combine(day, datetime.min.time()).replace(tzinfo=clock.zone())
     end = start + timedelta(days=1)
-    arrivals = session.execute(_query(site.id, or_(
+    arrivals = session.execute(_query(site.id, people, or_(
         Stay.state == "assigned", and_(Stay.checked_in_at >= start, Stay.checked_in_at < end)))).all()
-    candidates = session.execute(_query(site.id, or_(
+    candidates = session.execute(_query(site.id, people, or_(
         Stay.state.in_(LIVE_STATES),
         and_(Stay.state == "checked_out", Stay.ended_at >= start, Stay.ended_at < end)))).all()
     departures = [v for v in _views(session, candidates)

@@ -3,7 +3,8 @@ arrivals and departures (with check-in / check-out and an Excel export), the que
 assignment) and the occupancy chart with the forecast under another pack side by side.
 
 Actions are plain form posts answered with the page itself (a refusal with the error page and its status).
-A site's staff see only their own site (quarantine.scope).
+A site's staff see only their own site; another district's site holding the caller's people is read-only
+and shows only them (quarantine.scope: "hosting").
 """
 
 from __future__ import annotations
@@ -108,9 +109,10 @@ def day_page(request: Request, site_id: RowId, on: str = "", actor: Actor = Depe
 def _day_page(request: Request, session: Session, actor: Actor, site_id: int, day: date | None,
               done: str | None = None) -> Response:
     scope = service.scope_of(session, actor)
-    site = service.get_site(session, site_id, scope=scope)
+    site, access = service.read_site(session, site_id, scope=scope)
     lists = service.day_lists(session, site_id, scope=scope, day=day)
-    return _page(request, actor, "day", {"site": site, "lists": lists, "done": done, **_tabs(actor, "sites")})
+    return _page(request, actor, "day", {"site": site, "access": access, "lists": lists, "done": done,
+                                         **_tabs(actor, "sites")})
 
 
 @router.get("/quarantine/sites/{site_id}/day.xlsx")
@@ -118,7 +120,7 @@ def day_xlsx(request: Request, site_id: RowId, on: str = "", actor: Actor = Depe
              session: Session = SESSION) -> Response:
     """The day's arrivals and departures of the site as an .xlsx (documents masked); audited."""
     scope = service.scope_of(session, actor)
-    site = service.get_site(session, site_id, scope=scope)
+    site, _access = service.read_site(session, site_id, scope=scope)
     lists = service.day_lists(session, site_id, scope=scope, day=_day(on))
     audit.record(session, actor=actor, action="quarantine.day_export", object_type="quarantine_site",
                  object_id=site.id, after={"day": lists["day"].isoformat(), "arrivals": len(lists["arrivals"]),
