@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock
 from fangkong.core.db import RowId
 from fangkong.core.deps import SESSION
+from fangkong.core.fields import Day
 from fangkong.core.pagination import PageRequest
 from fangkong.core.permissions import SUPPLIES_DELIVER, SUPPLIES_MANAGE, SUPPLIES_ORDER, SUPPLIES_VIEW, Actor, require
-from fangkong.people.case_schemas import Day
 from fangkong.supplies import service
 from fangkong.supplies.schemas import (
     AlertPage, AssignIn, AssignOut, BulkOrderIn, DeliveryListOut, HouseholdPage, Moved, MoveIn, OrderIn, OrderOut,
