@@ -32,6 +32,7 @@ from fangkong.core.admission import DatabaseAdmission, pool_slots
 from fangkong.core.one_trip import GroupWriter, writer_threads
 from fangkong.core.http_errors import api_error_responses, install_error_handlers
 from fangkong.core.permissions import public
+from fangkong.core.routes import AllowedMethods, route_contexts
 from fangkong.people import api as people_api
 from fangkong.people import cases_api as people_cases_api
 from fangkong.people import managed_api as people_managed_api
@@ -200,19 +201,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(RequestIdMiddleware)
     app.add_middleware(DatabaseAdmission, slots=pool_slots(engine), serialize_writes=engine.dialect.name == "sqlite",
                        queued_writes=_queued_write_routes(app))
+    app.add_middleware(AllowedMethods, routes_of=app)  # outermost: a wrong method waits for no database slot
     return app
 
 
 def _queued_write_routes(app: FastAPI) -> list[re.Pattern]:
     """The path patterns of routes whose writes go to the app's writer thread (core.one_trip)."""
-    try:
-        from fastapi.routing import iter_route_contexts  # recent FastAPI keeps included routers nested
-    except ImportError:
-        routes = list(app.routes)
-    else:
-        routes = list(iter_route_contexts(app.routes))
     patterns = []
-    for route in routes:
+    for route in route_contexts(app):
         dependant = getattr(getattr(route, "original_route", route), "dependant", None)
         if dependant and any(getattr(d.call, "fangkong_in_trip", False) for d in dependant.dependencies):
             patterns.append(compile_path(route.path)[0])

@@ -65,11 +65,16 @@ def _wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
 
 
-def _render(request: Request, status: int, code: str, message: str, details=None):
+def render_error(request: Request, status: int, code: str, message: str, details=None, headers=None):
+    """The error answer: JSON in the house's shape for the API, the error page for a browser."""
     if _wants_html(request):
         render_error_page = request.app.state.render_error_page
-        return render_error_page(request, status=status, code=code, message=message)
-    return JSONResponse(error_body(code, message, details), status_code=status)
+        response = render_error_page(request, status=status, code=code, message=message)
+    else:
+        response = JSONResponse(error_body(code, message, details), status_code=status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
 
 
 def _field_path(location: tuple) -> str:
@@ -80,7 +85,7 @@ def _field_path(location: tuple) -> str:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError):
-        return _render(request, exc.status, exc.code, exc.message, exc.details)
+        return render_error(request, exc.status, exc.code, exc.message, exc.details)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
@@ -89,17 +94,14 @@ def install_error_handlers(app: FastAPI) -> None:
             for err in exc.errors()
         ]
         message = "; ".join(f"{f['field']}: {f['reason']}" for f in fields) or "malformed request"
-        return _render(request, 422, "invalid_input", message, {"fields": fields})
+        return render_error(request, 422, "invalid_input", message, {"fields": fields})
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
         code = HTTP_CODES.get(exc.status_code, "http_error")
-        response = _render(request, exc.status_code, code, str(exc.detail))
-        for name, value in (exc.headers or {}).items():
-            response.headers[name] = value
-        return response
+        return render_error(request, exc.status_code, code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return _render(request, 500, "internal_error", "an unexpected error occurred; it has been logged")
+        return render_error(request, 500, "internal_error", "an unexpected error occurred; it has been logged")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field
+
+from fangkong.core.fields import LocalMoment
 
 
 class FigureOut(BaseModel):
@@ -39,6 +41,6 @@ class DashboardOut(BaseModel):
     own_view: bool
     role: str | None
     sections: list[SectionOut]
-    computed_at: datetime
+    computed_at: LocalMoment
     milliseconds: int = Field(description="how long computing it took")
     cached: bool = Field(description="kept from an earlier request (see computed_at)")

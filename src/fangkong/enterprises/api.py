@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock
 from fangkong.core.db import RowId
 from fangkong.core.deps import SESSION
+from fangkong.core.fields import Day
 from fangkong.core.pagination import PageNumber, PageRequest, PageSize
 from fangkong.core.permissions import ENTERPRISES_COORDINATE, ENTERPRISES_VIEW, ENTERPRISES_WRITE, Actor, require
 from fangkong.enterprises import figures, problems, registry, sites
@@ -17,7 +18,6 @@ from fangkong.enterprises.schemas import (
     HandleIn, NotSampledPage, ProblemIn, ProblemKind, ProblemOut, ProblemPage, RosterIn, RosterOut, RoundLinkIn,
     SiteDetail, SiteIn, SiteOut, Status, StatusIn, SweepOut, TicketLinkIn,
 )
-from fangkong.people.case_schemas import Day
 
 router = APIRouter(tags=["enterprises"])
 DistrictCode = Query(None, max_length=6, description="GB/T 2260 district code")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
-from fangkong.people.case_schemas import Day, Moment
+from fangkong.core.fields import Day, LocalMoment, Moment, StrictBool
 
 Status = Literal["stopped", "partial", "resumed"]
 Closure = Literal["fully_closed", "partly_closed", "open"]
@@ -24,7 +24,7 @@ class EnterpriseIn(BaseModel):
     industry: str = Field("", max_length=50)
     district: str = Field(max_length=6, description="GB/T 2260 district code, e.g. 140271 大同经开区")
     park: str | None = Field(None, max_length=100)
-    above_scale: bool = False
+    above_scale: StrictBool = False
     staff: int = Field(0, ge=0, le=1_000_000)
     contact_name: str = Field("", max_length=50)
     contact_phone: str | None = Field(None, max_length=20)
@@ -41,7 +41,7 @@ class StatusIn(BaseModel):
 
 
 class ClosedLoopIn(BaseModel):
-    closed_loop: bool
+    closed_loop: StrictBool
     living: str | None = Field(None, max_length=200)
 
 
@@ -79,7 +79,7 @@ class TicketOut(BaseModel):
     kind: str
     topic: str
     state: str
-    received_at: datetime
+    received_at: LocalMoment
     text: str
 
 
@@ -93,14 +93,14 @@ class ProblemOut(BaseModel):
     state: str
     task_force: str | None
     owner: str | None
-    raised_at: datetime
-    due_at: datetime
+    raised_at: LocalMoment
+    due_at: LocalMoment
     overdue: bool
     handling: str | None
-    handled_at: datetime | None
-    closed_at: datetime | None
+    handled_at: LocalMoment | None
+    closed_at: LocalMoment | None
     confirmed_by: str | None
-    escalated_at: datetime | None
+    escalated_at: LocalMoment | None
     escalated_to: str | None
 
 
@@ -163,7 +163,7 @@ class SiteOut(BaseModel):
 class RoundOut(BaseModel):
     id: int
     name: str
-    starts_at: datetime
+    starts_at: LocalMoment
 
 
 class ComplianceOut(BaseModel):
@@ -176,14 +176,14 @@ class ComplianceOut(BaseModel):
 
 
 class CheckOut(BaseModel):
-    at: datetime
+    at: LocalMoment
     name: str
     temperature: float
     registered: bool
 
 
 class AlertOut(BaseModel):
-    at: datetime
+    at: LocalMoment
     temperature: float
     threshold: float
     task_force: str

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
 from fangkong.core.deps import SESSION
+from fangkong.core.fields import Day
 from fangkong.core.pagination import PageNumber, PageRequest, PageSize
 from fangkong.core.permissions import HOTLINE_HANDLE, HOTLINE_INTAKE, HOTLINE_READ, Actor, require
 from fangkong.hotline import figures as hotline_figures
@@ -18,7 +19,6 @@ from fangkong.hotline.schemas import (
     TicketPage, TopicOut, VisitIn,
 )
 from fangkong.hotline.topics import topics
-from fangkong.people.case_schemas import Day
 
 router = APIRouter(tags=["hotline"])
 Language = Literal["zh", "en"]

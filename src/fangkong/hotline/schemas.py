@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from fangkong.core.fields import LocalMoment, StrictBool
 
 Kind = Literal["enquiry", "help", "complaint", "report", "suggestion"]
 Channel = Literal["phone", "web", "app", "open311"]
@@ -26,7 +28,7 @@ class TicketIn(BaseModel):
     caller_phone: str | None = Field(None, max_length=20)
     address: str = Field("", max_length=200)
     district: str | None = Field(None, max_length=6, description="GB/T 2260 district code")
-    over_enforcement: bool = Field(False, description="a report of 层层加码 / 一刀切: goes to supervision")
+    over_enforcement: StrictBool = Field(False, description="a report of 层层加码 / 一刀切: goes to supervision")
     out_of_scope: OutOfScope | None = Field(None, description="refuse it (recorded) as out of the hotline's scope")
 
 
@@ -48,7 +50,7 @@ class VisitIn(BaseModel):
 
 
 class EventOut(BaseModel):
-    at: datetime
+    at: LocalMoment
     kind: str
     actor: str
     text: str | None
@@ -71,13 +73,13 @@ class TicketOut(BaseModel):
     refused_reason: str | None
     department: str | None
     owner_department: str | None
-    received_at: datetime
-    reply_due_at: datetime | None
+    received_at: LocalMoment
+    reply_due_at: LocalMoment | None
     overdue: bool
     reply: str | None
-    replied_at: datetime | None
-    closed_at: datetime | None
-    visit_due_at: datetime | None
+    replied_at: LocalMoment | None
+    closed_at: LocalMoment | None
+    visit_due_at: LocalMoment | None
     satisfaction: str | None
     reopened: int
     escalated: bool

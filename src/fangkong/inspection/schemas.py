@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from fangkong.people.case_schemas import Day
+from fangkong.core.fields import Day
 
 Source = Literal["hotline", "zone_overdue", "people_override", "zone_override", "finding"]
 State = Literal["open", "closed"]

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Session
 
 from fangkong.core import clock
 from fangkong.core.deps import SESSION
+from fangkong.core.fields import Day
 from fangkong.core.gcpause import CollectorPausedRoute
 from fangkong.core.permissions import LAB_RESULTS, LAB_ROUNDS, LAB_SAMPLE, LAB_VIEW, Actor, require
 from fangkong.lab import queries, results, rounds, sampling
-from fangkong.people.case_schemas import Day
 from fangkong.lab.schemas import BatchOut, CapacityOut, ResultBatchIn, RoundIn, RoundOut, SampleBatchIn
 
 router = APIRouter(tags=["lab"])

@@ -3,13 +3,13 @@ with its line, not the batch), so their fields are loose strings here."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
-from fangkong.people.case_schemas import Moment
+from fangkong.core.fields import LocalMoment, Moment
 from fangkong.lab.results import MAX_BATCH as MAX_RESULTS
 from fangkong.lab.sampling import MAX_BATCH as MAX_SAMPLES
 
@@ -78,8 +78,8 @@ class RoundOut(BaseModel):
     reason: str
     pack: str
     priority: str
-    starts_at: datetime
-    target_at: datetime
+    starts_at: LocalMoment
+    target_at: LocalMoment
     override_reason: str | None
 
 
@@ -110,7 +110,7 @@ class PositivePool(BaseModel):
     resampled: int
     cleared: int
     positive: int
-    opened_at: datetime
+    opened_at: LocalMoment
     community: str | None
     all_resampled: bool
     minutes_to_all_resampled: int | None

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Annotated, Literal
+from datetime import date
+from typing import Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
-
-EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
-
-
-def _day_in_range(value: date) -> date:
-    if not EARLIEST <= value <= LATEST:
-        raise ValueError(f"must be between {EARLIEST} and {LATEST}")
-    return value
-
-
-def _moment_in_range(value: datetime) -> datetime:
-    _day_in_range(value.date())
-    return value
-
-
-Day = Annotated[date, AfterValidator(_day_in_range)]  # a date a person or a place can have: no year 1 or 9999
-Moment = Annotated[datetime, AfterValidator(_moment_in_range)]
+from fangkong.core.fields import Day
 
 
 CaseSource = Literal["lab", "clinic", "screening", "managed", "other"]  # case_models.CASE_SOURCES

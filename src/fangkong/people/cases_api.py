@@ -8,10 +8,11 @@ from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
 from fangkong.core.deps import SESSION
+from fangkong.core.fields import Day
 from fangkong.core.pagination import PageNumber, PageSize
 from fangkong.core.permissions import RESIDENTS_READ, Actor, require
 from fangkong.people import cases
-from fangkong.people.case_schemas import CaseOut, CasePage, CaseSource, Day
+from fangkong.people.case_schemas import CaseOut, CasePage, CaseSource
 
 router = APIRouter(tags=["people"])
 

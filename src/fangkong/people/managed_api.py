@@ -5,13 +5,12 @@ Mounted under /api/v1 by the app (`fangkong.people.managed_api.router`).
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, File, Query, UploadFile
 from sqlalchemy.orm import Session
 
 from fangkong.core.db import RowId
 from fangkong.core.deps import SESSION
+from fangkong.core.fields import Day
 from fangkong.core.pagination import PageNumber, PageSize
 from fangkong.core.permissions import (
     MANAGED_READ,
@@ -76,8 +75,8 @@ def list_managed(
     status: Status | None = None,
     phase_kind: PhaseKind | None = Query(None, description="the kind of phase the person is in today"),
     district: str | None = Query(None, description="GB/T 2260 district code"),
-    release_from: date | None = None,
-    release_to: date | None = None,
+    release_from: Day | None = None,
+    release_to: Day | None = None,
     page: PageNumber = 1,
     per_page: PageSize = 50,
     actor: Actor = Depends(require(MANAGED_READ)),
@@ -117,7 +116,7 @@ def switch_policy(
 
 @router.get("/overrides", response_model=list[OverrideOut])
 def list_overrides(
-    active_on: date | None = Query(None, description="only those in force on this day"),
+    active_on: Day | None = Query(None, description="only those in force on this day"),
     actor: Actor = Depends(require(MANAGED_READ)),
     session: Session = SESSION,
 ):
@@ -135,7 +134,7 @@ def create_override(
 
 @router.get("/reports/over-enforcement", response_model=OverEnforcementOut)
 def over_enforcement(
-    on: date | None = Query(None, description="default today"),
+    on: Day | None = Query(None, description="default today"),
     actor: Actor = Depends(require(REPORTS_OVER_ENFORCEMENT)),
     session: Session = SESSION,
 ):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
+from fangkong.core.fields import Day, LocalMoment, StrictBool
 
 Category = Literal[
     "close_contact", "secondary_contact", "inbound", "from_high_risk_zone", "from_medium_risk_zone",
@@ -24,9 +25,9 @@ class ManagedIn(BaseModel):
     """A resident (resident_id) or a non-resident (name, document_kind, document_number, where they stay)."""
 
     category: Category
-    anchor: date = Field(description="day 0 of the plan: last exposure, arrival, leaving the zone or closed loop")
+    anchor: Day = Field(description="day 0 of the plan: last exposure, arrival, leaving the zone or closed loop")
     source: Source = "manual"
-    identified: date | None = Field(None, description="default today; test days before it are not owed")
+    identified: Day | None = Field(None, description="default today; test days before it are not owed")
     pack: str | None = Field(None, min_length=1, max_length=20, description="default: the pack in force on the anchor")
     option: str | None = Field(None, max_length=40, description="an alternative plan of the pack for the category")
     resident_id: RowId | None = None
@@ -82,7 +83,7 @@ class AppointmentOut(BaseModel):
 
 
 class EventOut(BaseModel):
-    at: datetime
+    at: LocalMoment
     kind: str
     actor: str
     before: dict | None
@@ -99,8 +100,8 @@ class ManagedDetail(ManagedOut):
 
 class SwitchIn(BaseModel):
     to: str = PackId
-    effective: date
-    dry_run: bool = Field(True, description="only report (the default); false applies it, city-level users only")
+    effective: Day
+    dry_run: StrictBool = Field(True, description="only report (the default); false applies it, city-level users only")
 
 
 class FreedDay(BaseModel):
@@ -136,8 +137,8 @@ class OverrideIn(BaseModel):
     extra_days: int = Field(0, ge=0, le=60)
     extra_test_days: list[int] = Field(default_factory=list, max_length=30)
     reason: str = Field(min_length=1, max_length=500)
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
 
 
 class OverrideOut(BaseModel):

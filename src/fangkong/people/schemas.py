@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
+from fangkong.core.fields import StrictBool
 
 
 class ResidentOut(BaseModel):
@@ -48,7 +49,7 @@ class ResidentExportRequest(BaseModel):
     district: str | None = Field(
         None, pattern=r"^[0-9]{6}$", description="GB/T 2260 district code; omit for the whole jurisdiction"
     )
-    unmasked: bool = Field(
+    unmasked: StrictBool = Field(
         False, description="full ID numbers and phones: needs residents.export_unmasked and a reason"
     )
     reason: str | None = Field(None, max_length=500, description="why the export is needed (audited)")

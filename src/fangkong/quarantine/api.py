@@ -14,6 +14,7 @@ from fangkong.core import clock
 from fangkong.core.db import RowId
 from fangkong.core.deps import SESSION
 from fangkong.core.errors import NotFound
+from fangkong.core.fields import Day
 from fangkong.core.permissions import (
     QUARANTINE_ALLOCATE, QUARANTINE_MANAGE, QUARANTINE_SITE_WORK, QUARANTINE_VIEW, Actor, require,
 )
@@ -23,7 +24,6 @@ from fangkong.quarantine.schemas import (
     AssignIn, AutoAssignIn, AutoAssignOut, BoardOut, CheckOutIn, DayListOut, ExitIn, OccupancyOut, PackId,
     QueueOut, RoomsAdded, RoomsIn, SiteIn, SiteOut, StaffIn, StatusIn, StayOut, TransferIn,
 )
-from fangkong.people.case_schemas import Day
 
 router = APIRouter(tags=["quarantine"])
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
-from fangkong.people.case_schemas import Day
+from fangkong.core.fields import Day, LocalMoment, StrictBool
 
 SiteStatus = Literal["open", "closed", "cleaning"]
 PackId = Literal["ed9", "measures20"]
@@ -51,8 +51,8 @@ class RoomIn(BaseModel):
     number: str = Field(min_length=1, max_length=12)
     floor: int = Field(ge=-5, le=200)
     capacity: int = Field(ge=1, le=4)
-    accessible: bool = False
-    family: bool = False
+    accessible: StrictBool = False
+    family: StrictBool = False
 
 
 class RoomsIn(BaseModel):
@@ -125,14 +125,14 @@ class QueueOut(BaseModel):
 class AssignIn(BaseModel):
     person_ids: list[RowId] = Field(min_length=1, max_length=4, description="placed together (a household)")
     room_id: RowId
-    special_needs: bool | None = Field(None, description="default: residents aged 70 or more")
+    special_needs: StrictBool | None = Field(None, description="default: residents aged 70 or more")
 
 
 class AutoAssignIn(BaseModel):
     date: Day | None = None
     site_ids: list[RowId] | None = Field(None, max_length=500)
     district: str | None = Field(None, pattern=r"^\d{6}$")
-    keep_households: bool = True
+    keep_households: StrictBool = True
 
 
 class SiteCount(BaseModel):
@@ -160,8 +160,8 @@ class StayOut(BaseModel):
     state: str
     special_needs: bool
     assigned_on: date
-    checked_in_at: datetime | None
-    ended_at: datetime | None
+    checked_in_at: LocalMoment | None
+    ended_at: LocalMoment | None
     end_note: str | None
     departure: date | None = Field(description="the day after the plan's last centralized day")
 

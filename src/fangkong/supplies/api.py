@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from fangkong.core import clock
 from fangkong.core.db import RowId
 from fangkong.core.deps import SESSION
-from fangkong.core.pagination import PageRequest
+from fangkong.core.fields import Day
+from fangkong.core.pagination import PageNumber, PageRequest, PageSize
 from fangkong.core.permissions import SUPPLIES_DELIVER, SUPPLIES_MANAGE, SUPPLIES_ORDER, SUPPLIES_VIEW, Actor, require
-from fangkong.people.case_schemas import Day
 from fangkong.supplies import service
 from fangkong.supplies.schemas import (
     AlertPage, AssignIn, AssignOut, BulkOrderIn, DeliveryListOut, HouseholdPage, Moved, MoveIn, OrderIn, OrderOut,
@@ -106,9 +106,8 @@ def order_household(body: OrderIn, actor: Actor = Depends(require(SUPPLIES_ORDER
 
 @router.get("/supplies/orders", response_model=OrderPage)
 def list_orders(day: Day | None = None, state: str | None = OrderState, building_id: RowId | None = None,
-                point_id: RowId | None = None, page: int = Query(1, ge=1, le=1_000_000),
-                per_page: int = Query(50, ge=1, le=500), actor: Actor = Depends(require(SUPPLIES_VIEW)),
-                session: Session = SESSION):
+                point_id: RowId | None = None, page: PageNumber = 1, per_page: PageSize = 50,
+                actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """Orders in your communities, priority first; `total` counts them all."""
     items, total = service.list_orders(session, scope=actor.jurisdiction, page=PageRequest(page, per_page),
                                        day=day, state=state, building_id=building_id, point_id=point_id)
@@ -169,7 +168,7 @@ def not_served(day: Day | None = Query(None, description="default today"),
 
 @router.get("/supplies/households", response_model=HouseholdPage)
 def households(day: Day | None = Query(None, description="default today"), served: bool | None = None,
-               page: int = Query(1, ge=1, le=1_000_000), per_page: int = Query(50, ge=1, le=500),
+               page: PageNumber = 1, per_page: PageSize = 50,
                actor: Actor = Depends(require(SUPPLIES_VIEW)), session: Session = SESSION):
     """Households sealed that day in your communities; `served`: with an order delivered that day (or not)."""
     items, total = service.households(session, scope=actor.jurisdiction, day=day or clock.today(), served=served,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
-from fangkong.people.case_schemas import Day
+from fangkong.core.fields import Day, LocalMoment
 
 PointKind = Literal["supermarket", "convenience_store", "wholesale_market"]
 PointStatus = Literal["open", "suspended", "closed"]
@@ -100,9 +100,9 @@ class AlertOut(BaseModel):
     reference_fen: int
     margin_pct: int
     over_reference_pct: float
-    raised_at: datetime
+    raised_at: LocalMoment
     open: bool
-    closed_at: datetime | None
+    closed_at: LocalMoment | None
 
 
 class AlertPage(BaseModel):
@@ -163,11 +163,11 @@ class OrderOut(BaseModel):
     source: str
     ticket_id: int | None
     priority: bool
-    deadline_at: datetime | None
+    deadline_at: LocalMoment | None
     late: bool
     state: str
-    placed_at: datetime
-    delivered_at: datetime | None
+    placed_at: LocalMoment
+    delivered_at: LocalMoment | None
     failed_reason: str | None
     courier: str | None
 

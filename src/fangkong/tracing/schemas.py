@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
-from fangkong.people.case_schemas import Day, Moment
+from fangkong.core.fields import Day, LocalMoment, Moment, StrictBool
 from fangkong.tracing.scans import MAX_BATCH
 
 Source = Literal["app", "gate", "import"]
@@ -49,7 +48,7 @@ class EntryCheckIn(BaseModel):
     venue_code: str = Field(max_length=40)
     checked_at: Moment
     temperature: float = Field(ge=30.0, le=45.0)
-    registered: bool = True
+    registered: StrictBool = True
     resident_id: RowId | None = None
     document_kind: DocumentKind | None = None
     document_number: str | None = Field(None, max_length=60)
@@ -71,7 +70,7 @@ class AlertOut(BaseModel):
     district_name: str
     temperature: float
     threshold: float
-    raised_at: datetime
+    raised_at: LocalMoment
     task_force: str
 
 
@@ -94,8 +93,8 @@ class CandidateOut(BaseModel):
     household: bool
     venue_id: int | None
     venue_name: str | None
-    first_at: datetime | None
-    last_at: datetime | None
+    first_at: LocalMoment | None
+    last_at: LocalMoment | None
     overlap_minutes: int
     gap_minutes: int | None
     evidence: list[dict]

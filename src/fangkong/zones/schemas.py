@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from fangkong.core.db import RowId
-from fangkong.people.case_schemas import CaseOut, Day, Moment
+from fangkong.core.fields import Day, LocalMoment, Moment
+from fangkong.people.case_schemas import CaseOut
 from fangkong.people.managed_schemas import ManagedDetail
 Tier = Literal["high", "medium", "low"]
 State = Literal["proposed", "in_force", "lifted", "rejected"]
@@ -99,7 +100,7 @@ class InfectionOut(BaseModel):
 
 class RoundOut(BaseModel):
     id: int
-    sampled_at: datetime
+    sampled_at: LocalMoment
     result: str
     recorded_by: str
 
@@ -118,7 +119,7 @@ class ZoneOverrideOut(BaseModel):
 
 
 class ZoneEventOut(BaseModel):
-    at: datetime
+    at: LocalMoment
     kind: str
     actor: str
     data: dict
@@ -126,8 +127,8 @@ class ZoneEventOut(BaseModel):
 
 class ZoneDetail(ZoneOut):
     all_places: list[PlaceOut]
-    designated_at: datetime | None
-    proposed_at: datetime
+    designated_at: LocalMoment | None
+    proposed_at: LocalMoment
     proposed_by: str
     spans: list[SpanOut]
     cases: list[InfectionOut]
