@@ -51,8 +51,7 @@ DOMAIN_RULES = {
     ("POST", "/api/v1/inspection/items/{item_id}/photo"): (["422"], "the photo must be a JPEG or PNG image"),
     ("POST", "/api/v1/supplies/packages"): (["422"], "no NUL character in text (core.db refuses it everywhere)"),
     ("POST", "/api/v1/overrides"): (["422"], "a site's code when scope_kind is site; ends_on not before starts_on"),
-    # Open311 (its own branch): end_date/start_date are declared as plain strings, read as W3C date-times
-    ("GET", "/open311/v2/requests.{fmt}"): (["400"], "start_date and end_date must be W3C date-times"),
+    ("GET", "/open311/v2/requests.{fmt}"): (["400"], "start_date to end_date: at most 90 days, the start first"),
 }
 
 

@@ -21,6 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from fangkong.core.http_errors import render_error
 
 _PARAMETER = re.compile(r"\{[^}]*\}")
+_UNSEEN = object()
+SEEN_PATHS = 4096  # paths remembered (a hot path such as the scan API's is matched once)
 
 
 def route_contexts(app) -> list:
@@ -59,11 +61,18 @@ class AllowedMethods:
         self.app = app
         self.routes_of = routes_of  # the FastAPI app: its table is read on the first request
         self._table: list[tuple[re.Pattern, frozenset[str]]] | None = None
+        self._seen: dict[str, frozenset[str] | None] = {}  # a request's path is matched once, not per request
 
     def methods_for(self, path: str) -> frozenset[str] | None:
-        if self._table is None:
-            self._table = method_table(self.routes_of)
-        return next((methods for regex, methods in self._table if regex.match(path)), None)
+        found = self._seen.get(path, _UNSEEN)
+        if found is _UNSEEN:
+            if self._table is None:
+                self._table = method_table(self.routes_of)
+            found = next((methods for regex, methods in self._table if regex.match(path)), None)
+            if len(self._seen) >= SEEN_PATHS:
+                self._seen.clear()
+            self._seen[path] = found
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         methods = self.methods_for(scope["path"]) if scope["type"] == "http" else None

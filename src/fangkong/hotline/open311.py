@@ -9,7 +9,7 @@ included: a list of {code, description}. docs/open311.md lists each point of the
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from sqlalchemy.orm import Session
@@ -20,6 +20,9 @@ from fangkong.hotline import open311_requests as requests
 from fangkong.hotline import open311_services as services_
 from fangkong.hotline.open311_format import Open311Error, error, render, render_object
 
+# declared as the spec has them; read, and refused with the spec's 400, by open311_services/_requests
+W3CMoment = Annotated[str, Query(json_schema_extra={"format": "date-time"})]
+Language = Annotated[str, Query(json_schema_extra={"enum": ["zh", "en"]})]  # another: the spec's 400
 _BODIES = {"content": {"application/json": {}, "text/xml": {}}}
 router = APIRouter(prefix="/open311/v2", tags=["open311"], responses={
     200: {"description": "the spec's answer, in JSON or XML", **_BODIES},
@@ -53,7 +56,7 @@ def discovery(fmt: Format, request: Request):
 
 
 @router.get("/services.{fmt}", dependencies=[Depends(public())])
-def services(fmt: Format, lang: str = "zh", jurisdiction_id: str = ""):
+def services(fmt: Format, lang: Language = "zh", jurisdiction_id: str = ""):
     try:
         services_.check_jurisdiction(jurisdiction_id, 404)
         rows = services_.service_rows(services_.language(lang))
@@ -63,7 +66,7 @@ def services(fmt: Format, lang: str = "zh", jurisdiction_id: str = ""):
 
 
 @router.get("/services/{service_code}.{fmt}", dependencies=[Depends(public())])
-def service_definition(service_code: str, fmt: Format, lang: str = "zh", jurisdiction_id: str = ""):
+def service_definition(service_code: str, fmt: Format, lang: Language = "zh", jurisdiction_id: str = ""):
     """The attributes a service asks; 404 for a service without them (metadata false)."""
     try:
         services_.check_jurisdiction(jurisdiction_id, 404)
@@ -98,8 +101,8 @@ def post_request(
 
 @router.get("/requests.{fmt}", dependencies=[Depends(public())])
 def get_requests(
-    fmt: Format, service_request_id: str = "", service_code: str = "", start_date: str = "", end_date: str = "",
-    status: str = "", jurisdiction_id: str = "", session: Session = SESSION,
+    fmt: Format, service_request_id: str = "", service_code: str = "", start_date: W3CMoment = "",
+    end_date: W3CMoment = "", status: str = "", jurisdiction_id: str = "", session: Session = SESSION,
 ):
     """Requests by id (comma-separated) or by filters; by default the last 90 days, at most 1000."""
     try:
