@@ -89,3 +89,25 @@ def test_forecast_view_moves_by_exactly_the_dry_run(login_as, session):
     assert [a - b for a, b in zip(body["city"]["current"], body["city"]["other"])] == freed == body["freed"]
     # by hand: 11-08 ed9 centralized to 11-15 → measures20 to 11-13; 11-09 to 11-16 → 11-14; 11-12 (×2) to 11-19 → 11-17
     assert freed == [0, 1, 2, 1, 0, 2, 2] + [0] * 7
+
+
+def test_a_new_pack_file_is_offered_by_the_forecast_without_code(login_as, session, monkeypatch):
+    from datetime import date
+
+    from fangkong.policy import get_pack, registry
+
+    city_pack = get_pack("measures20").model_copy(update={"id": "measures20_city", "effective_from": date(2022, 11, 12)})
+    packs = (*registry.builtin_packs(), city_pack)
+    monkeypatch.setattr(registry, "builtin_packs", lambda: packs)
+    commander = login_as("commander")
+    qf.waiting(session, anchor="2022-11-12", pack="ed9")
+    asked = commander.get("/api/v1/quarantine/forecast?pack=measures20_city&effective=2022-11-13&start=2022-11-13")
+    newest = commander.get("/api/v1/quarantine/forecast?effective=2022-11-13&start=2022-11-13")
+    same_rules = commander.get("/api/v1/quarantine/forecast?pack=measures20&effective=2022-11-13&start=2022-11-13")
+    assert asked.status_code == newest.status_code == same_rules.status_code == 200
+    assert asked.json()["pack"] == newest.json()["pack"] == "measures20_city"
+    assert asked.json()["city"] == same_rules.json()["city"]
+    unknown = commander.get("/api/v1/quarantine/forecast?pack=nosuch&effective=2022-11-13")
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"] == "unknown_pack"
+    page = commander.get("/quarantine/occupancy")
+    assert 'value="measures20_city"' in page.text and 'value="ed9"' in page.text

@@ -15,7 +15,7 @@ from fangkong.policy.engine import (
     stricter_than,
     switch_plan,
 )
-from fangkong.policy.registry import builtin_packs, get_pack, load_pack, load_packs, pack_in_force
+from fangkong.policy.registry import builtin_packs, get_pack, load_pack, load_packs, newest_first, pack_in_force
 from fangkong.policy.schemas import CATEGORY_CODES, LocalOverride, Pack
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "get_pack",
     "load_pack",
     "load_packs",
+    "newest_first",
     "pack_in_force",
     "phase_on",
     "plan_to_json",

@@ -111,6 +111,12 @@ def get_pack(pack_id: str, packs: tuple[Pack, ...] | None = None) -> Pack:
     raise UnknownPack(pack_id, [p.id for p in packs])
 
 
+def newest_first(packs: tuple[Pack, ...] | None = None) -> list[Pack]:
+    """The packs, the one that takes effect last first (the forecast's default and its choices)."""
+    packs = builtin_packs() if packs is None else packs
+    return sorted(packs, key=lambda p: p.effective_from, reverse=True)
+
+
 def pack_in_force(on: date, packs: tuple[Pack, ...] | None = None) -> Pack:
     """The pack whose effective range holds `on`; of several, the one that took effect last."""
     packs = builtin_packs() if packs is None else packs

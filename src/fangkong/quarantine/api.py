@@ -21,7 +21,7 @@ from fangkong.core.permissions import (
 from fangkong.places.service import get_district_by_code
 from fangkong.quarantine import service
 from fangkong.quarantine.schemas import (
-    AssignIn, AutoAssignIn, AutoAssignOut, BoardOut, CheckOutIn, DayListOut, ExitIn, OccupancyOut, PackId,
+    AssignIn, AutoAssignIn, AutoAssignOut, BoardOut, CheckOutIn, DayListOut, ExitIn, OccupancyOut,
     QueueOut, RoomsAdded, RoomsIn, SiteIn, SiteOut, StaffIn, StatusIn, StayOut, TransferIn,
 )
 
@@ -93,7 +93,9 @@ def occupancy(start: Day | None = Query(None, description="default today"),
 
 
 @router.get("/quarantine/forecast", response_model=OccupancyOut)
-def forecast(pack: PackId = "measures20", effective: Day | None = Query(None, description="default: the first day"),
+def forecast(pack: str | None = Query(None, max_length=20, pattern=r"^[a-z][a-z0-9_]*$",
+                                      description="a policy pack's id; default: the newest pack"),
+             effective: Day | None = Query(None, description="default: the first day"),
              start: Day | None = Query(None, description="default today"),
              actor: Actor = Depends(require(QUARANTINE_ALLOCATE)), session: Session = SESSION):
     """The 14-day curve now and if `pack` applied from `effective`, by site: the policy switch's dry run."""

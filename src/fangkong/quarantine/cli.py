@@ -66,7 +66,7 @@ def check_out_command(
 
 @quarantine_app.command("occupancy")
 def occupancy_command(
-    pack: str = typer.Option(None, "--pack", help="also the forecast under this pack (ed9 | measures20)"),
+    pack: str = typer.Option(None, "--pack", help="also the forecast under this pack (its id: fangkong policy list)"),
     effective: str = typer.Option(None, "--effective", help="the pack applied from this day (default today)"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:

@@ -27,7 +27,7 @@ from fangkong.core.errors import DomainError
 from fangkong.people import plans as stored
 from fangkong.people.managed_models import ManagedPerson as MP
 from fangkong.people.overrides import apply_overrides, overrides_in_force
-from fangkong.policy import Plan, centralized_days, get_pack, switch_plan
+from fangkong.policy import Plan, centralized_days, get_pack, newest_first, switch_plan
 from fangkong.quarantine.models import LIVE_STATES, QuarantineRoom, QuarantineSite, QuarantineStay
 from fangkong.quarantine.scope import OWN, SiteScope, accesses, hosted_counts
 
@@ -134,12 +134,12 @@ def occupancy(session: Session, *, scope: SiteScope, start: date | None = None,
                    arriving=arriving)
 
 
-def forecast(session: Session, *, scope: SiteScope, pack_id: str, effective: date | None = None,
+def forecast(session: Session, *, scope: SiteScope, pack_id: str | None = None, effective: date | None = None,
              start: date | None = None) -> dict:
     """Occupancy under the plans of now and under `pack_id` applied from `effective`, side by side, by site."""
     start = start or clock.today()
     effective = effective or start
-    pack = get_pack(pack_id)
+    pack = get_pack(pack_id) if pack_id else newest_first()[0]
     if not pack.in_force(effective):
         raise DomainError("pack_not_in_force", f"pack {pack.id} is not in force on {effective.isoformat()}",
                           status=409, details={"pack": pack.id, "effective": effective.isoformat()})

@@ -11,7 +11,6 @@ from fangkong.core.db import RowId
 from fangkong.core.fields import Day, LocalMoment, StrictBool
 
 SiteStatus = Literal["open", "closed", "cleaning"]
-PackId = Literal["ed9", "measures20"]
 Access = Literal["own", "hosting"]
 ACCESS_HELP = ("own: a site of the caller's jurisdiction; hosting: another district's site holding the caller's "
                "people now, read-only, its counts of people only theirs")

@@ -21,11 +21,11 @@ from fangkong.core.deps import SESSION
 from fangkong.core.errors import DomainError, InvalidInput
 from fangkong.core.permissions import QUARANTINE_ALLOCATE, QUARANTINE_SITE_WORK, QUARANTINE_VIEW, Actor, require
 from fangkong.people.export import xlsx_download
+from fangkong.policy import newest_first
 from fangkong.quarantine import service
 from fangkong.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-PACKS = ("measures20", "ed9")
 
 
 def _day(value: str, field: str = "on") -> date | None:
@@ -79,7 +79,8 @@ def occupancy_page(request: Request, pack: str = "", effective: str = "",
                    actor: Actor = Depends(require(QUARANTINE_VIEW)), session: Session = SESSION) -> Response:
     """The 14-day curve from the plans; with a pack (allocators), the same under that pack side by side."""
     scope = service.scope_of(session, actor)
-    chosen = pack if pack in PACKS and actor.may(QUARANTINE_ALLOCATE) else ""
+    packs = [p.id for p in newest_first()]
+    chosen = pack if pack in packs and actor.may(QUARANTINE_ALLOCATE) else ""
     error, status, other = None, 200, None
     now = service.occupancy(session, scope=scope)
     if chosen:
@@ -88,7 +89,7 @@ def occupancy_page(request: Request, pack: str = "", effective: str = "",
         except DomainError as exc:
             error, status, chosen = exc.message, exc.status, ""
     others = {row["site_id"]: row["other"] for row in other["sites"]} if other else {}
-    context = {"r": now, "f": other, "others": others, "pack": chosen, "packs": PACKS,
+    context = {"r": now, "f": other, "others": others, "pack": chosen, "packs": packs,
                "effective": effective or now["start"].isoformat(), "error": error, **_tabs(actor, "occupancy")}
     return _page(request, actor, "occupancy", context, status=status)
 
